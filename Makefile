@@ -1,0 +1,83 @@
+# Trellis: `make run` to try it, `make test` to check it. Both set everything up first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+PYTHON_WANTED := $(shell cat .python-version)
+# pyenv honours .python-version; otherwise look for python3.13 on the PATH.
+BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$(PYTHON_WANTED) || command -v python3)
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+
+.PHONY: help run serve install install-dev test lint format check pytest chromium demo clean
+
+help:
+	@echo "make run    set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000"
+	@echo "make test   set up and run lint, system checks, migration check and the whole test suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make demo   create a linked demo couple to sign in as"
+	@echo "make clean  remove the virtualenv, node_modules and the development database"
+
+$(PY):
+	@$(BOOT_PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Trellis needs Python 3.13 (see .python-version); found " + sys.version' \
+		|| { echo "Install Python $(PYTHON_WANTED) (for example: pyenv install $(PYTHON_WANTED)) and try again."; exit 1; }
+	$(BOOT_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(UV) pip install --quiet --python $(PY) -r pyproject.toml
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra dev
+	@touch $@ $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json chromium
+
+chromium:
+	@if [ -n "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium from Debian packages for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install chromium)"; \
+		echo "or point CHROMIUM_PATH at a Chromium or Chrome binary."; exit 1; \
+	fi
+
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) sync_content
+	@echo "Trellis is starting at http://127.0.0.1:8000 (Ctrl+C stops it). Try 'make demo' for a demo couple."
+	$(MANAGE) runserver 127.0.0.1:8000
+
+demo: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) sync_content
+	$(MANAGE) demo
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(VENV)/.installed-dev
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: install-dev
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: install-dev lint check pytest
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from course.views import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("course/", include("course.urls")),
+    path("account/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,480 @@
+"""Read the course from Markdown files: pure Python, no database, no Django.
+
+The format (the authoring guide is content/README.md):
+
+    content/<stage-folder>/_stage.md     front matter: id, title, order; body: description
+    content/<stage-folder>/<lesson>.md   front matter: id, title, summary, order [, stage]
+                                         body: Markdown ending in a "## Your Turn" section
+                                         whose ordered list holds the questions, each
+                                         ending in a stable prompt id: "1. Question? {#id}"
+
+Links between lessons are written `[text](lesson:<lesson-id>)`.
+
+`load_course(root)` returns a `Course`: the stages with their lessons and prompts, and
+every problem found as a `ContentError` naming the file and line. It never raises for bad
+content, so the system check can list all problems at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import nh3
+import yaml
+
+STAGE_FILE = "_stage.md"
+LESSON_URL = "/course/{id}/"
+WORDS_PER_MINUTE = 200
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YOUR_TURN = re.compile(r"^##\s+your turn\s*#*\s*$", re.IGNORECASE)
+HEADING = re.compile(r"^#{1,2}\s")
+QUESTION = re.compile(r"^\s*\d+[.)]\s+(?P<text>.*?)\s*$")
+PROMPT_ID = re.compile(r"\{#(?P<id>[^}]*)\}\s*$")
+LESSON_LINK = re.compile(r"\]\(lesson:(?P<id>[^)\s]*)\)")
+
+STAGE_KEYS = {"id", "title", "order"}
+LESSON_REQUIRED = {"id", "title", "summary", "order"}
+LESSON_KEYS = LESSON_REQUIRED | {"stage", "public"}
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}}
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+    order: int
+    line: int
+
+
+@dataclass
+class Lesson:
+    id: str
+    title: str
+    summary: str
+    order: int
+    stage_id: str
+    path: str
+    source_hash: str
+    body_html: str
+    word_count: int
+    prompts: list[Prompt]
+    your_turn_intro: str = ""
+    public: bool = False
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+
+@dataclass
+class Stage:
+    id: str
+    title: str
+    order: int
+    description: str
+    path: str
+    lessons: list[Lesson] = field(default_factory=list)
+
+
+@dataclass
+class Course:
+    stages: list[Stage]
+    errors: list[ContentError]
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [lesson for stage in self.stages for lesson in stage.lessons]
+
+
+@dataclass
+class _Source:
+    """One file split into front matter and body, with line numbers kept."""
+
+    path: str
+    meta: dict
+    meta_lines: dict[str, int]
+    body: str
+    body_line: int  # file line number of the body's first line
+    raw: bytes
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to sanitised HTML, with anchors on headings and lesson links resolved."""
+    text = LESSON_LINK.sub(lambda m: "](" + LESSON_URL.format(id=m["id"]) + ")", text)
+    html = markdown.markdown(
+        text,
+        extensions=["toc", "sane_lists", "smarty"],
+        extension_configs={"toc": {"permalink": False, "toc_depth": "2-4"}},
+        output_format="html",
+    )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_inline(text: str) -> str:
+    """A single line of Markdown (a question) without the surrounding paragraph."""
+    html = render_markdown(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+def load_course(root: Path) -> Course:
+    errors: list[ContentError] = []
+    stages: list[Stage] = []
+    if not root.is_dir():
+        return Course([], [ContentError(_display(root, root), 0, "content folder not found")])
+
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        stage = _load_stage(root, folder, errors)
+        lesson_files = sorted(
+            p for p in folder.glob("*.md") if p.name != STAGE_FILE and p.name.lower() != "readme.md"
+        )
+        if stage is None:
+            for path in lesson_files:
+                errors.append(
+                    ContentError(
+                        _display(root, path),
+                        1,
+                        f"unknown stage: {folder.name}/ has no valid {STAGE_FILE}",
+                    )
+                )
+            continue
+        for path in lesson_files:
+            lesson = _load_lesson(root, path, stage, errors)
+            if lesson is not None:
+                stage.lessons.append(lesson)
+        stage.lessons.sort(key=lambda lesson: (lesson.order, lesson.id))
+        stages.append(stage)
+
+    stages.sort(key=lambda stage: (stage.order, stage.id))
+    _check_unique(stages, errors)
+    _check_links(root, stages, errors)
+    if not stages and not errors:
+        errors.append(ContentError(_display(root, root), 0, "no stages found"))
+    return Course(stages, errors)
+
+
+def _display(root: Path, path: Path) -> str:
+    return str(Path(root.name) / path.relative_to(root)) if path != root else root.name
+
+
+def _read(root: Path, path: Path, errors: list[ContentError]) -> _Source | None:
+    shown = _display(root, path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        errors.append(ContentError(shown, line, "file is not valid UTF-8 text"))
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        errors.append(ContentError(shown, 1, "front matter missing: the file must start with ---"))
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        errors.append(ContentError(shown, 1, "front matter is not closed by a --- line"))
+        return None
+    front = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(front) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 2 if mark else 2
+        problem = getattr(error, "problem", None) or "could not be read"
+        errors.append(ContentError(shown, line, f"front matter is not valid YAML: {problem}"))
+        return None
+    if not isinstance(meta, dict):
+        errors.append(ContentError(shown, 2, "front matter must be a list of key: value lines"))
+        return None
+    meta_lines = {}
+    if node is not None and isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            meta_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return _Source(
+        path=shown,
+        meta=meta,
+        meta_lines=meta_lines,
+        body="\n".join(lines[end + 1 :]),
+        body_line=end + 2,
+        raw=raw,
+    )
+
+
+def _check_meta(
+    source: _Source, required: set[str], allowed: set[str], errors: list[ContentError]
+) -> bool:
+    ok = True
+    for key in sorted(required - source.meta.keys()):
+        errors.append(ContentError(source.path, 1, f"front matter has no {key}"))
+        ok = False
+    for key in sorted(source.meta.keys() - allowed, key=str):
+        errors.append(
+            ContentError(
+                source.path,
+                source.meta_lines.get(str(key), 1),
+                f"unknown front matter key {key!r}; expected one of {', '.join(sorted(allowed))}",
+            )
+        )
+        ok = False
+    for key in ("id", "title", "summary"):
+        if key in source.meta and not (
+            isinstance(source.meta[key], str) and source.meta[key].strip()
+        ):
+            errors.append(
+                ContentError(
+                    source.path, source.meta_lines.get(key, 1), f"{key} must be non-empty text"
+                )
+            )
+            ok = False
+    if (
+        "id" in source.meta
+        and isinstance(source.meta["id"], str)
+        and not SLUG.match(source.meta["id"])
+    ):
+        errors.append(
+            ContentError(
+                source.path,
+                source.meta_lines["id"],
+                f"id {source.meta['id']!r} must use only a-z, 0-9 and single hyphens",
+            )
+        )
+        ok = False
+    if "public" in source.meta and not isinstance(source.meta["public"], bool):
+        errors.append(
+            ContentError(source.path, source.meta_lines["public"], "public must be true or false")
+        )
+        ok = False
+    order = source.meta.get("order")
+    if "order" in source.meta and (not isinstance(order, int) or isinstance(order, bool)):
+        errors.append(
+            ContentError(source.path, source.meta_lines["order"], "order must be a whole number")
+        )
+        ok = False
+    return ok
+
+
+def _load_stage(root: Path, folder: Path, errors: list[ContentError]) -> Stage | None:
+    path = folder / STAGE_FILE
+    if not path.is_file():
+        return None
+    source = _read(root, path, errors)
+    if source is None or not _check_meta(source, STAGE_KEYS, STAGE_KEYS, errors):
+        return None
+    return Stage(
+        id=source.meta["id"],
+        title=source.meta["title"].strip(),
+        order=source.meta["order"],
+        description=source.body.strip(),
+        path=source.path,
+    )
+
+
+def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError]) -> Lesson | None:
+    source = _read(root, path, errors)
+    if source is None or not _check_meta(source, LESSON_REQUIRED, LESSON_KEYS, errors):
+        return None
+    meta = source.meta
+    if "stage" in meta and meta["stage"] != stage.id:
+        errors.append(
+            ContentError(
+                source.path,
+                source.meta_lines["stage"],
+                f"unknown stage {meta['stage']!r}: this folder is the {stage.id!r} stage",
+            )
+        )
+        return None
+
+    body_lines = source.body.split("\n")
+    turn_at = next((i for i, line in enumerate(body_lines) if YOUR_TURN.match(line)), None)
+    if turn_at is None:
+        errors.append(
+            ContentError(
+                source.path, source.body_line, 'lesson has no "## Your Turn" section with questions'
+            )
+        )
+        return None
+    prompts, intro = _parse_your_turn(source, body_lines, turn_at, errors)
+    if prompts is None:
+        return None
+
+    lesson_text = "\n".join(body_lines[:turn_at])
+    return Lesson(
+        id=meta["id"],
+        title=meta["title"].strip(),
+        summary=meta["summary"].strip(),
+        order=meta["order"],
+        stage_id=stage.id,
+        path=source.path,
+        source_hash=hashlib.sha256(source.raw).hexdigest(),
+        body_html=render_markdown(lesson_text),
+        word_count=len(re.findall(r"\w+", source.body)),
+        prompts=prompts,
+        your_turn_intro=intro,
+        public=meta.get("public", False),
+    )
+
+
+def _parse_your_turn(
+    source: _Source, body_lines: list[str], turn_at: int, errors: list[ContentError]
+) -> tuple[list[Prompt] | None, str]:
+    prompts: list[Prompt] = []
+    intro: list[str] = []
+    ok = True
+    for offset, line in enumerate(body_lines[turn_at + 1 :], start=turn_at + 1):
+        file_line = source.body_line + offset
+        if HEADING.match(line):
+            errors.append(
+                ContentError(
+                    source.path, file_line, 'the "Your Turn" section must be the last section'
+                )
+            )
+            ok = False
+            break
+        question = QUESTION.match(line)
+        if not question:
+            if line.strip() and not prompts:
+                intro.append(line.strip())
+            elif line.strip():
+                # A wrapped question line continues the one before it.
+                errors.append(
+                    ContentError(
+                        source.path, file_line, "write each question on one line, ending in {#id}"
+                    )
+                )
+                ok = False
+            continue
+        text = question["text"]
+        found = PROMPT_ID.search(text)
+        if not found:
+            errors.append(
+                ContentError(
+                    source.path, file_line, "question has no prompt id: end it with {#some-id}"
+                )
+            )
+            ok = False
+            continue
+        prompt_id = found["id"].strip()
+        if not SLUG.match(prompt_id):
+            errors.append(
+                ContentError(
+                    source.path,
+                    file_line,
+                    f"prompt id {prompt_id!r} must use only a-z, 0-9 and single hyphens",
+                )
+            )
+            ok = False
+            continue
+        text = text[: found.start()].strip()
+        if not text:
+            errors.append(ContentError(source.path, file_line, "question has no text"))
+            ok = False
+            continue
+        prompts.append(Prompt(id=prompt_id, text=text, order=len(prompts) + 1, line=file_line))
+    if ok and not prompts:
+        errors.append(
+            ContentError(
+                source.path, source.body_line + turn_at, 'the "Your Turn" section has no questions'
+            )
+        )
+        ok = False
+    return (prompts if ok else None), " ".join(intro)
+
+
+def _check_unique(stages: list[Stage], errors: list[ContentError]) -> None:
+    seen_stages: dict[str, str] = {}
+    for stage in stages:
+        if stage.id in seen_stages:
+            errors.append(
+                ContentError(
+                    stage.path,
+                    2,
+                    f"duplicate stage id {stage.id!r} (also in {seen_stages[stage.id]})",
+                )
+            )
+        seen_stages.setdefault(stage.id, stage.path)
+    seen_lessons: dict[str, str] = {}
+    seen_prompts: dict[str, str] = {}
+    for stage in stages:
+        for lesson in stage.lessons:
+            if lesson.id in seen_lessons:
+                errors.append(
+                    ContentError(
+                        lesson.path,
+                        2,
+                        f"duplicate lesson id {lesson.id!r} (also in {seen_lessons[lesson.id]})",
+                    )
+                )
+            seen_lessons.setdefault(lesson.id, lesson.path)
+            for prompt in lesson.prompts:
+                where = f"{lesson.path}:{prompt.line}"
+                if prompt.id in seen_prompts:
+                    errors.append(
+                        ContentError(
+                            lesson.path,
+                            prompt.line,
+                            f"duplicate prompt id {prompt.id!r} "
+                            f"(also at {seen_prompts[prompt.id]})",
+                        )
+                    )
+                seen_prompts.setdefault(prompt.id, where)
+
+
+def _check_links(root: Path, stages: list[Stage], errors: list[ContentError]) -> None:
+    known = {lesson.id for stage in stages for lesson in stage.lessons}
+    for stage in stages:
+        for lesson in stage.lessons:
+            text = (root.parent / lesson.path).read_text(encoding="utf-8", errors="replace")
+            for number, line in enumerate(text.split("\n"), start=1):
+                for link in LESSON_LINK.finditer(line):
+                    if link["id"] not in known:
+                        errors.append(
+                            ContentError(
+                                lesson.path,
+                                number,
+                                f"link to a lesson that does not exist: lesson:{link['id']}",
+                            )
+                        )

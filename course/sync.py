@@ -1,0 +1,127 @@
+"""Mirror the parsed course into the database: all or nothing, and idempotent.
+
+Rows are matched by their stable ids. Content that disappears from the files is
+retired (hidden from readers), never deleted, so answers and progress that point at
+it are kept; content that comes back is brought back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from course import content
+from course.content import render_inline
+from course.models import Lesson, Prompt, Stage
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors: list[content.ContentError]):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    @property
+    def is_unchanged(self) -> bool:
+        return not (self.added or self.changed or self.retired)
+
+
+def _mirror(model, wanted: dict[str, dict], report: SyncReport, label: str) -> dict[str, object]:
+    """Create, update, retire and revive rows of one model; return them by slug."""
+    now = timezone.now()
+    existing = {row.slug: row for row in model.objects.all()}
+    to_create, to_update, fields = [], [], set()
+    for slug, values in wanted.items():
+        row = existing.get(slug)
+        if row is None:
+            row = model(slug=slug, **values)
+            to_create.append(row)
+            existing[slug] = row
+            report.added.append(f"{label} {slug}")
+            continue
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if row.retired_at is not None:
+            changed.append("retired_at")
+            row.retired_at = None
+        if changed:
+            for name in changed:
+                if name != "retired_at":
+                    setattr(row, name, values[name])
+            fields.update(changed)
+            to_update.append(row)
+            report.changed.append(f"{label} {slug}")
+    for slug, row in existing.items():
+        if slug not in wanted and row.retired_at is None:
+            row.retired_at = now
+            fields.add("retired_at")
+            to_update.append(row)
+            report.retired.append(f"{label} {slug}")
+    model.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(fields), batch_size=500)
+    return existing
+
+
+def sync_course(course: content.Course) -> SyncReport:
+    if course.errors:
+        raise ContentInvalid(course.errors)
+    report = SyncReport()
+    with transaction.atomic():
+        stages = _mirror(
+            Stage,
+            {
+                stage.id: {
+                    "title": stage.title,
+                    "order": stage.order,
+                    "description": stage.description,
+                }
+                for stage in course.stages
+            },
+            report,
+            "stage",
+        )
+        lessons = _mirror(
+            Lesson,
+            {
+                lesson.id: {
+                    "stage_id": stages[lesson.stage_id].pk,
+                    "title": lesson.title,
+                    "summary": lesson.summary,
+                    "order": lesson.order,
+                    "body_html": lesson.body_html,
+                    "your_turn_intro": lesson.your_turn_intro,
+                    "word_count": lesson.word_count,
+                    "reading_minutes": lesson.reading_minutes,
+                    "public": lesson.public,
+                    "source_path": lesson.path,
+                    "source_hash": lesson.source_hash,
+                }
+                for lesson in course.lessons
+            },
+            report,
+            "lesson",
+        )
+        _mirror(
+            Prompt,
+            {
+                prompt.id: {
+                    "lesson_id": lessons[lesson.id].pk,
+                    "text": prompt.text,
+                    "text_html": render_inline(prompt.text),
+                    "order": prompt.order,
+                }
+                for lesson in course.lessons
+                for prompt in lesson.prompts
+            },
+            report,
+            "prompt",
+        )
+    return report

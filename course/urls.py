@@ -1,0 +1,9 @@
+from django.urls import path
+
+from course.views import lessons
+
+app_name = "course"
+urlpatterns = [
+    path("", lessons.outline, name="outline"),
+    path("<slug:slug>/", lessons.lesson, name="lesson"),
+]

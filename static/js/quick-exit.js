@@ -1,0 +1,28 @@
+// Quick exit: leave for a neutral site at once, replacing this page in the history so
+// Back does not return. The link works without JavaScript; this adds the Escape-key
+// shortcut (three presses within two seconds) and the history replacement.
+(function () {
+  "use strict";
+  function leave(url) {
+    document.body.hidden = true;
+    window.location.replace(url);
+  }
+  function exitUrl() {
+    var link = document.querySelector("[data-quick-exit]");
+    return link ? link.href : "about:blank";
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (!link) return;
+    event.preventDefault();
+    leave(link.href);
+  });
+  var presses = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var now = Date.now();
+    presses = presses.filter(function (t) { return now - t < 2000; });
+    presses.push(now);
+    if (presses.length >= 3) leave(exitUrl());
+  });
+})();

@@ -1,0 +1,119 @@
+"""Fixtures shared by the whole suite.
+
+Personas, as in the house style: alice and bob are a couple (linked once the couple
+feature exists), carol is a stranger to them both. Browser tests drive the system's
+Chromium through Playwright and check every page they visit with axe-core.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "a long shared test passphrase"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    )
+    if not found:
+        pytest.exit("Chromium is missing: run `make chromium` or set CHROMIUM_PATH.", returncode=3)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "UTC"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def content(db):
+    """The real lessons from content/, mirrored into the test database."""
+    call_command("sync_content", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def make_person(name: str, email: str | None = None):
+    from accounts.models import User
+
+    email = email or f"{name.lower()}@example.com"
+    user = User.objects.create_user(email=email, password=PASSWORD, display_name=name)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    return make_person("Alice")
+
+
+@pytest.fixture
+def bob(db):
+    return make_person("Bob")
+
+
+@pytest.fixture
+def carol(db):
+    return make_person("Carol")
+
+
+def assert_accessible(page) -> None:
+    """Fail with a readable list if axe-core finds any WCAG 2.2 AA violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: our CSP (rightly) refuses an inline
+        # <script>, so add_script_tag would be blocked.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not problems, f"axe found problems on {page.url}:\n" + "\n".join(problems)
+
+
+def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(10_000)
+    return page
