@@ -258,6 +258,16 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Trellis ----------------------------------------------------------------------
+# Fernet keys for journal text, newest first (see course/encryption.py and the README).
+JOURNAL_KEYS = env_list("TRELLIS_JOURNAL_KEYS")
+if not DEBUG and not JOURNAL_KEYS:
+    raise ImproperlyConfigured(
+        "TRELLIS_JOURNAL_KEYS must be set when DJANGO_DEBUG is off. Make a key with: "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    )
+# Tests flip settings.DEBUG at run time; the key rule follows how the process started.
+DEBUG_AT_STARTUP = DEBUG
+JOURNAL_MAX_CHARS = env_int("TRELLIS_JOURNAL_MAX_CHARS", 50_000)
 CONTENT_DIR = Path(env_str("TRELLIS_CONTENT_DIR", str(BASE_DIR / "content")))
 # The lesson on violence, threats and fear: linked from every page's footer.
 SAFETY_LESSON = env_str("TRELLIS_SAFETY_LESSON", "when-this-course-is-not-enough")

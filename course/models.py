@@ -8,11 +8,27 @@ survive renames, retitles and reordering.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+from course.encryption import EncryptedTextField
 
 
 class ContentQuerySet(models.QuerySet):
     def current(self):
         return self.filter(retired_at__isnull=True)
+
+
+class StageQuerySet(ContentQuerySet):
+    def outline(self) -> list["Stage"]:
+        """Current stages, each with `current_lessons`, in two queries whatever their size."""
+        stages = list(self.current())
+        by_stage: dict[int, list[Lesson]] = {stage.pk: [] for stage in stages}
+        lessons = Lesson.objects.current().filter(stage__retired_at__isnull=True)
+        for lesson in lessons.defer("body_html", "your_turn_intro", "source_path", "source_hash"):
+            by_stage[lesson.stage_id].append(lesson)
+        for stage in stages:
+            stage.current_lessons = by_stage[stage.pk]
+        return [stage for stage in stages if stage.current_lessons]
 
 
 class Stage(models.Model):
@@ -22,7 +38,7 @@ class Stage(models.Model):
     description = models.TextField(blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ContentQuerySet.as_manager()
+    objects = StageQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -95,3 +111,87 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} finished {self.lesson_id}"
+
+
+class LastOpened(models.Model):
+    """The lesson a spouse opened most recently, so the home page can offer it again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="last_opened"
+    )
+    lesson = models.ForeignKey(Lesson, to_field="slug", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} last opened {self.lesson_id}"
+
+    @classmethod
+    def remember(cls, user, lesson: Lesson) -> None:
+        """One statement: insert, or move the bookmark if it points elsewhere."""
+        cls.objects.bulk_create(
+            [cls(user=user, lesson=lesson, opened_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["lesson", "opened_at"],
+        )
+
+
+class Sharing(models.TextChoices):
+    PRIVATE = "private", "Private: only me"
+    SHARED = "shared", "Shared with my spouse"
+    WHEN_BOTH = "when_both", "Shared when we have both answered"
+
+
+class AnswerQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(author=user)
+
+
+class Answer(models.Model):
+    """One spouse's journal answer to one prompt. Private unless its author shares it."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
+    )
+    prompt = models.ForeignKey(
+        Prompt, to_field="slug", on_delete=models.PROTECT, related_name="answers"
+    )
+    text = EncryptedTextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "prompt"], name="one_answer_per_prompt")
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: this string can end up in logs and the admin.
+        return f"answer {self.pk} by user {self.author_id} to {self.prompt_id}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.sharing != Sharing.PRIVATE
+
+
+class AnswerVersion(models.Model):
+    """Earlier wordings of an answer, kept so its author can look back or restore."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    text = EncryptedTextField(blank=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "version"], name="one_row_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.version} of answer {self.answer_id}"

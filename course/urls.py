@@ -6,4 +6,6 @@ app_name = "course"
 urlpatterns = [
     path("", lessons.outline, name="outline"),
     path("<slug:slug>/", lessons.lesson, name="lesson"),
+    path("<slug:slug>/complete/", lessons.complete, name="complete"),
+    path("<slug:slug>/undo/", lessons.undo_complete, name="undo"),
 ]

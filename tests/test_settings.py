@@ -26,7 +26,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "example.org",
-        "TRELLIS_JOURNAL_KEYS": "",
+        "TRELLIS_JOURNAL_KEYS": "Xl0aHIc0hxMOy4NdfXLnYFxXi6jqO0l8JSkh2E2q7Kc=",
         **extra,
     }
 

@@ -1,54 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
-from course.models import Lesson, Prompt, Stage
-
-
-def _outline() -> list[Stage]:
-    """Current stages with their current lessons, in two queries whatever their number."""
-    stages = list(Stage.objects.current())
-    by_stage: dict[int, list[Lesson]] = {stage.pk: [] for stage in stages}
-    for lesson in (
-        Lesson.objects.current()
-        .filter(stage__retired_at__isnull=True)
-        .defer("body_html", "your_turn_intro", "source_path", "source_hash")
-    ):
-        by_stage[lesson.stage_id].append(lesson)
-    for stage in stages:
-        stage.current_lessons = by_stage[stage.pk]
-    return [stage for stage in stages if stage.current_lessons]
+from course.forms import answer_form
+from course.journey import LOCKED
+from course.models import Answer, Completion, LastOpened, Lesson, Prompt
+from course.progress import journey_for
 
 
-def is_open_to_visitors(lesson: Lesson, stages: list[Stage]) -> bool:
-    """A visitor may read the first lesson, and any lesson marked public, before signing up."""
-    return lesson.public or (bool(stages) and stages[0].current_lessons[0].pk == lesson.pk)
+def _is_open_to_visitors(journey, lesson) -> bool:
+    """Visitors may read the very first lesson and any lesson marked public."""
+    first = journey.stages[0].lessons[0].lesson if journey.stages else None
+    return lesson.public or (first is not None and first.pk == lesson.pk)
 
 
 @require_safe
 def outline(request: HttpRequest) -> HttpResponse:
-    stages = _outline()
-    return render(request, "course/outline.html", {"stages": stages})
+    journey = journey_for(request.user)
+    return render(request, "course/outline.html", {"journey": journey})
 
 
 @require_safe
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
-    stages = _outline()
-    sequence = [item for stage in stages for item in stage.current_lessons]
-    index = next((i for i, item in enumerate(sequence) if item.slug == slug), None)
-    if index is None:
+    journey = journey_for(request.user)
+    state = journey.state_of(slug)
+    if state is None:
         raise Http404("No such lesson.")
-    if not request.user.is_authenticated and not is_open_to_visitors(sequence[index], stages):
+    if not request.user.is_authenticated and not _is_open_to_visitors(journey, state.lesson):
         return redirect_to_login(request.get_full_path())
-    current = Lesson.objects.select_related("stage").get(pk=sequence[index].pk)
-    stage = next(stage for stage in stages if stage.pk == current.stage_id)
+
+    sequence = [s.lesson for stage in journey.stages for s in stage.lessons]
+    index = sequence.index(state.lesson)
+    stage_state = next(s for s in journey.stages if state in s.lessons)
     context = {
-        "lesson": current,
-        "stage": stage,
-        "position": stage.current_lessons.index(sequence[index]) + 1,
-        "prompts": list(Prompt.objects.current().filter(lesson=current)),
+        "journey": journey,
+        "state": state,
+        "stage": stage_state.stage,
+        "stage_state": stage_state,
+        "position": stage_state.lessons.index(state) + 1,
         "previous": sequence[index - 1] if index > 0 else None,
         "next": sequence[index + 1] if index + 1 < len(sequence) else None,
     }
+    if not state.is_readable:
+        return render(request, "course/locked.html", context)
+
+    context["lesson"] = Lesson.objects.get(pk=state.lesson.pk)
+    context["prompts"] = prompts = list(Prompt.objects.current().filter(lesson_id=state.lesson.pk))
+    if request.user.is_authenticated:
+        mine = Answer.objects.of(request.user).filter(prompt__in=prompts)
+        answers = {answer.prompt_id: answer for answer in mine}
+        for prompt in prompts:
+            prompt.my_answer = answers.get(prompt.slug)
+            prompt.form = answer_form(prompt, prompt.my_answer)
+    if request.user.is_authenticated and request.session.get("last_lesson") != slug:
+        # The session remembers what we last stored, so re-reading costs no write.
+        LastOpened.remember(request.user, state.lesson)
+        request.session["last_lesson"] = slug
     return render(request, "course/lesson.html", context)
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.current(), slug=slug)
+    journey = journey_for(request.user)
+    state = journey.state_of(slug)
+    if state is None or state.status == LOCKED:
+        messages.warning(
+            request, "That lesson opens once you have finished the stage before it."
+        )
+        target = journey.next_lesson
+        return redirect(target.get_absolute_url() if target else "course:outline")
+    Completion.objects.get_or_create(user=request.user, lesson=lesson)
+    after = journey_for(request.user)
+    if after.next_lesson is None:
+        messages.success(request, "You have finished every lesson. Well done, truly.")
+        return redirect("course:outline")
+    messages.success(request, f"“{lesson.title}” is marked as finished.")
+    return redirect(after.next_lesson.get_absolute_url())
+
+
+@login_required
+@require_POST
+def undo_complete(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.current(), slug=slug)
+    deleted, _ = Completion.objects.filter(user=request.user, lesson=lesson).delete()
+    if deleted:
+        messages.info(request, f"“{lesson.title}” is marked as not finished.")
+    return redirect(lesson.get_absolute_url())

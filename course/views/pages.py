@@ -4,13 +4,31 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from course.models import Lesson
+from course.models import LastOpened, Prompt
+from course.progress import journey_for
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    first = Lesson.objects.current().order_by("stage__order", "order").only("slug", "title").first()
-    return render(request, "course/landing.html", {"first_lesson": first})
+    journey = journey_for(request.user)
+    if not request.user.is_authenticated:
+        first = journey.stages[0].lessons[0].lesson if journey.stages else None
+        return render(request, "course/landing.html", {"first_lesson": first})
+    last = LastOpened.objects.filter(user=request.user).values_list("lesson_id", flat=True).first()
+    last_state = journey.state_of(last) if last else None
+    unanswered = (
+        Prompt.objects.current()
+        .filter(lesson__completions__user=request.user, lesson__retired_at__isnull=True)
+        .exclude(answers__author=request.user)
+        .select_related("lesson")
+        .order_by("lesson__stage__order", "lesson__order", "order")[:5]
+    )
+    context = {
+        "journey": journey,
+        "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
+        "unanswered": list(unanswered),
+    }
+    return render(request, "course/home.html", context)
 
 
 @never_cache

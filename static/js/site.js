@@ -1,4 +1,4 @@
-// Quick exit: leave for a neutral site at once, replacing this page in the history so
+// Site-wide behaviour. Quick exit: leave for a neutral site at once, replacing this page in the history so
 // Back does not return. The link works without JavaScript; this adds the Escape-key
 // shortcut (three presses within two seconds) and the history replacement.
 (function () {
@@ -17,6 +17,16 @@
     event.preventDefault();
     leave(link.href);
   });
+  // Unsaved journal drafts (see journal.js) must not outlive a sign-out on a shared computer.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-sign-out]")) return;
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf("trellis-draft:") === 0) window.localStorage.removeItem(key);
+      });
+    } catch (e) { /* storage unavailable: nothing kept */ }
+  }, true);
+
   var presses = [];
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

@@ -1,0 +1,66 @@
+"""Journal text is encrypted at rest with Fernet keys from the environment.
+
+TRELLIS_JOURNAL_KEYS holds one or more comma-separated Fernet keys. The first encrypts;
+all of them decrypt, which is how keys are rotated (see the README). In development,
+when no key is set, a key is derived from DJANGO_SECRET_KEY so that `make run` just works.
+"""
+
+import base64
+import hashlib
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    except ValueError:
+        raise ImproperlyConfigured(
+            "TRELLIS_JOURNAL_KEYS must be Fernet keys (32 url-safe base64 bytes); "
+            "see the README for how to make one."
+        ) from None
+
+
+def journal_keys() -> tuple[str, ...]:
+    keys = tuple(settings.JOURNAL_KEYS)
+    if keys:
+        return keys
+    if not settings.DEBUG_AT_STARTUP:
+        raise ImproperlyConfigured("TRELLIS_JOURNAL_KEYS must be set when DJANGO_DEBUG is off.")
+    derived = hashlib.sha256(("trellis-journal:" + settings.SECRET_KEY).encode()).digest()
+    return (base64.urlsafe_b64encode(derived).decode(),)
+
+
+def encrypt(text: str) -> str:
+    return _fernet(journal_keys()).encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet(journal_keys()).decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken:
+        raise ImproperlyConfigured(
+            "A journal entry could not be decrypted: is the key that wrote it still listed "
+            "in TRELLIS_JOURNAL_KEYS?"
+        ) from None
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt with the first key (used by `manage.py rotate_journal_key`)."""
+    return _fernet(journal_keys()).rotate(token.encode("ascii")).decode("ascii")
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token; Python code only ever sees the plain text."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return None if value is None else encrypt(value)

@@ -1,0 +1,137 @@
+"""Where a spouse is on the journey: which stages are open and what comes next.
+
+Pure functions over the outline and a set of completed lesson ids, so every page
+computes the same answer from the same two queries.
+
+The rule: honesty is open from the start; each later stage opens once every lesson of
+the stage before it is complete. A stage someone has already reached stays open even if
+new lessons are later added before it (their earlier stage then shows as in progress
+again, but nobody is locked out of where they were). With "walking together" on, a
+stage opens only when both spouses have finished the one before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+DONE, NEXT, OPEN, LOCKED = "done", "next", "open", "locked"
+
+
+@dataclass
+class LessonState:
+    lesson: object
+    status: str
+
+    @property
+    def is_readable(self) -> bool:
+        return self.status != LOCKED
+
+
+@dataclass
+class StageState:
+    stage: object
+    lessons: list[LessonState]
+    is_open: bool
+    waiting_for_partner: bool = False
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for state in self.lessons if state.status == DONE)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done_count == self.total
+
+    @property
+    def status(self) -> str:
+        if self.is_complete:
+            return "complete"
+        if not self.is_open:
+            return "locked"
+        return "in progress" if self.done_count else "not started"
+
+
+@dataclass
+class Journey:
+    stages: list[StageState]
+    next_lesson: object | None
+    by_slug: dict[str, LessonState] = field(default_factory=dict)
+
+    @property
+    def is_finished(self) -> bool:
+        return all(stage.is_complete for stage in self.stages)
+
+    @property
+    def done_count(self) -> int:
+        return sum(stage.done_count for stage in self.stages)
+
+    @property
+    def total(self) -> int:
+        return sum(stage.total for stage in self.stages)
+
+    def state_of(self, slug: str) -> LessonState | None:
+        return self.by_slug.get(slug)
+
+    def first_open_stage(self) -> StageState | None:
+        return next((s for s in reversed(self.stages) if s.is_open), None)
+
+
+def _finished(stage, completed: set[str]) -> bool:
+    return all(lesson.slug in completed for lesson in stage.current_lessons)
+
+
+def build_journey(
+    stages: list, completed: Iterable[str], partner_completed: Iterable[str] | None = None
+) -> Journey:
+    """`stages` carry `current_lessons`; `completed` holds lesson slugs the spouse finished.
+
+    Pass `partner_completed` only when the couple walks together.
+    """
+    completed = set(completed)
+    partner = set(partner_completed) if partner_completed is not None else None
+    reached = set()  # stages in which the spouse has finished something
+    for index, stage in enumerate(stages):
+        # Public lessons can be read (and finished) early, so they prove nothing.
+        if any(x.slug in completed and not x.public for x in stage.current_lessons):
+            reached.add(index)
+    furthest = max(reached, default=0)
+
+    states: list[StageState] = []
+    next_lesson = None
+    open_so_far = True
+    for index, stage in enumerate(stages):
+        waiting = False
+        if index == 0 or index <= furthest:
+            is_open = True
+        else:
+            previous = stages[index - 1]
+            mine = open_so_far and _finished(previous, completed)
+            theirs = partner is None or _finished(previous, partner)
+            is_open = mine and theirs
+            waiting = mine and not theirs
+        open_so_far = is_open
+        lessons = []
+        for lesson in stage.current_lessons:
+            if lesson.slug in completed:
+                status = DONE
+            elif not is_open:
+                status = OPEN if getattr(lesson, "public", False) else LOCKED
+            elif next_lesson is None:
+                status = NEXT
+                next_lesson = lesson
+            else:
+                status = OPEN
+            lessons.append(LessonState(lesson, status))
+        states.append(StageState(stage, lessons, is_open, waiting))
+    by_slug = {state.lesson.slug: state for stage in states for state in stage.lessons}
+    return Journey(states, next_lesson, by_slug)
+
+
+def visitor_journey(stages: list) -> Journey:
+    """What someone without an account may read: the first lesson and public ones."""
+    return build_journey(stages, completed=())

@@ -1,0 +1,23 @@
+"""Reading a spouse's progress in a fixed number of queries."""
+
+from __future__ import annotations
+
+from course.journey import Journey, build_journey, visitor_journey
+from course.models import Completion, Stage
+
+
+def completed_slugs(user) -> set[str]:
+    return set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
+
+
+def journey_for(user, stages: list[Stage] | None = None) -> Journey:
+    """The journey as `user` sees it; visitors get the public view."""
+    stages = Stage.objects.outline() if stages is None else stages
+    if not user.is_authenticated:
+        return visitor_journey(stages)
+    return build_journey(stages, completed_slugs(user), partner_completed=walking_partner(user))
+
+
+def walking_partner(user) -> set[str] | None:
+    """The partner's completions when the couple has chosen to walk together."""
+    return None

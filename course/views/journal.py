@@ -1,0 +1,289 @@
+"""The private journal: answering, autosave, conflicts, history, search and export.
+
+Every page here is the author's own: it filters by `author=request.user` and sends
+Cache-Control: no-store so no browser or proxy keeps a copy.
+"""
+
+import json
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from course.forms import SearchForm, answer_form
+from course.journal import (
+    AnswerTooLong,
+    first_lines,
+    render_answer,
+    restore_version,
+    save_answer,
+    set_sharing,
+)
+from course.models import Answer, AnswerVersion, Prompt, Sharing
+from course.progress import journey_for
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]:
+    """The prompt, if this spouse may answer it: its lesson is open to them, or they
+    answered it before (answers to retired or relocked prompts stay theirs)."""
+    prompt = get_object_or_404(Prompt.objects.select_related("lesson"), slug=slug)
+    answer = Answer.objects.filter(author=request.user, prompt=prompt).first()
+    if answer is None:
+        state = journey_for(request.user).state_of(prompt.lesson.slug)
+        if prompt.retired_at or state is None or not state.is_readable:
+            raise Http404("No such question.")
+    return prompt, answer
+
+
+def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpResponse:
+    prompt.form = form
+    prompt.my_answer = answer
+    context = {"prompt": prompt, "answer": answer, "next": lesson_url}
+    return render(request, "course/answer.html", context, status=status)
+
+
+def _saved_label(answer: Answer) -> str:
+    return time_format(timezone.localtime(answer.updated_at), "H:i")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, slug: str) -> HttpResponse:
+    prompt, existing = _prompt_for(request, slug)
+    lesson_url = prompt.lesson.get_absolute_url() + f"#prompt-{prompt.slug}"
+    if request.method == "GET":
+        return _answer_page(request, prompt, existing, answer_form(prompt, existing), lesson_url)
+
+    form = answer_form(prompt, existing, data=request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"error": "The answer could not be read; please try again."}, 400)
+        return _answer_page(request, prompt, existing, form, lesson_url, status=400)
+    try:
+        result = save_answer(
+            author=request.user,
+            prompt=prompt,
+            text=form.cleaned_data["text"],
+            base_version=form.cleaned_data["base_version"],
+        )
+    except AnswerTooLong as too_long:
+        if _wants_json(request):
+            return JsonResponse({"error": str(too_long)}, status=413)
+        form.add_error("text", str(too_long))
+        return _answer_page(request, prompt, existing, form, lesson_url, status=413)
+
+    if result.conflict:
+        if _wants_json(request):
+            # The script then posts the form normally to show the conflict page below.
+            return JsonResponse({"conflict": True}, status=409)
+        return render(
+            request,
+            "course/conflict.html",
+            {
+                "prompt": prompt,
+                "answer": result.answer,
+                "mine": form.cleaned_data["text"],
+                "next": _safe_next(request, lesson_url),
+            },
+            status=409,
+        )
+
+    saved = result.answer
+    sharing = form.cleaned_data.get("sharing")
+    if saved is not None and sharing and sharing != saved.sharing:
+        set_sharing(saved, sharing)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "version": saved.version if saved else 0,
+                "saved_at": _saved_label(saved) if saved else "",
+            }
+        )
+    if saved is None:
+        messages.info(request, "Nothing to save yet: the answer is empty.")
+    else:
+        messages.success(request, f"Your answer is saved ({saved.get_sharing_display()}).")
+    return redirect(_safe_next(request, lesson_url))
+
+
+@never_cache
+@login_required
+@require_POST
+def share(request: HttpRequest, slug: str) -> HttpResponse:
+    answer = get_object_or_404(Answer, author=request.user, prompt_id=slug)
+    choice = request.POST.get("sharing", "")
+    if choice not in Sharing.values:
+        messages.error(request, "Please choose who can see this answer.")
+    else:
+        set_sharing(answer, choice)
+        messages.success(request, f"Now: {answer.get_sharing_display()}.")
+    return redirect(_safe_next(request, answer.prompt.lesson.get_absolute_url()))
+
+
+@never_cache
+@login_required
+@require_safe
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    answer = get_object_or_404(
+        Answer.objects.select_related("prompt__lesson"), author=request.user, prompt_id=slug
+    )
+    versions = list(answer.versions.all())
+    for version in versions:
+        version.html = render_answer(version.text)
+    return render(request, "course/history.html", {"answer": answer, "versions": versions})
+
+
+@never_cache
+@login_required
+@require_POST
+def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    old = get_object_or_404(
+        AnswerVersion.objects.select_related("answer__prompt__lesson"),
+        answer__author=request.user,
+        answer__prompt_id=slug,
+        version=version,
+    )
+    restore_version(author=request.user, version=old)
+    messages.success(request, f"Version {version} is back as your current answer.")
+    return redirect("journal:history", slug=slug)
+
+
+def _journal_rows(user):
+    """Prompts by stage and lesson with this spouse's answers, in two queries."""
+    answers = {a.prompt_id: a for a in Answer.objects.of(user)}
+    prompts = (
+        Prompt.objects.select_related("lesson__stage")
+        .filter(Q(retired_at__isnull=True, lesson__retired_at__isnull=True) | Q(slug__in=answers))
+        .order_by("lesson__stage__order", "lesson__order", "order")
+    )
+    stages: OrderedDict = OrderedDict()
+    for prompt in prompts:
+        prompt.my_answer = answers.get(prompt.slug)
+        lessons = stages.setdefault(prompt.lesson.stage, OrderedDict())
+        lessons.setdefault(prompt.lesson, []).append(prompt)
+    return stages, answers
+
+
+@never_cache
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET or None)
+    stages, answers = _journal_rows(request.user)
+    results = None
+    if search.is_valid() and search.cleaned_data["q"].strip():
+        # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
+        needle = search.cleaned_data["q"].strip().casefold()
+        results = [
+            prompt
+            for lessons in stages.values()
+            for prompts in lessons.values()
+            for prompt in prompts
+            if prompt.my_answer and needle in prompt.my_answer.text.casefold()
+        ]
+    for lessons in stages.values():
+        for prompts in lessons.values():
+            for prompt in prompts:
+                if prompt.my_answer:
+                    prompt.preview = first_lines(prompt.my_answer.text)
+    return render(
+        request,
+        "course/journal.html",
+        {
+            "stages": stages,
+            "answered": sum(1 for a in answers.values() if a.text.strip()),
+            "search": search,
+            "results": results,
+        },
+    )
+
+
+def _export_rows(user) -> list[dict]:
+    answers = Answer.objects.of(user).select_related("prompt__lesson__stage")
+    rows = [
+        {
+            "stage": a.prompt.lesson.stage.title,
+            "lesson": a.prompt.lesson.title,
+            "lesson_id": a.prompt.lesson.slug,
+            "prompt_id": a.prompt.slug,
+            "question": a.prompt.text,
+            "answer": a.text,
+            "sharing": a.sharing,
+            "version": a.version,
+            "created_at": a.created_at.isoformat(),
+            "updated_at": a.updated_at.isoformat(),
+            "retired": a.prompt.retired_at is not None,
+            "_order": (a.prompt.lesson.stage.order, a.prompt.lesson.order, a.prompt.order),
+        }
+        for a in answers
+    ]
+    rows.sort(key=lambda row: row.pop("_order"))
+    return rows
+
+
+def _download(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_safe
+def export_json(request: HttpRequest) -> HttpResponse:
+    data = {
+        "format": "trellis-journal-1",
+        "exported_at": timezone.now().isoformat(),
+        "author": request.user.display_name,
+        "answers": _export_rows(request.user),
+    }
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return _download(body, "application/json; charset=utf-8", "trellis-journal.json")
+
+
+@never_cache
+@login_required
+@require_safe
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    lines = [f"# Trellis journal of {request.user.display_name}", ""]
+    lesson = None
+    for row in _export_rows(request.user):
+        if row["lesson"] != lesson:
+            lesson = row["lesson"]
+            lines += [f"## {row['stage']}: {lesson}", ""]
+        retired = " (no longer in the course)" if row["retired"] else ""
+        lines += [f"### {row['question']}{retired}", "", row["answer"] or "_(empty)_", ""]
+    return _download("\n".join(lines), "text/markdown; charset=utf-8", "trellis-journal.md")
+
+
+@never_cache
+@login_required
+@require_safe
+def workbook(request: HttpRequest) -> HttpResponse:
+    stages, _ = _journal_rows(request.user)
+    for lessons in stages.values():
+        for prompts in lessons.values():
+            for prompt in prompts:
+                if prompt.my_answer:
+                    prompt.answer_html = render_answer(prompt.my_answer.text)
+    return render(request, "course/workbook.html", {"stages": stages})
