@@ -34,6 +34,11 @@ class User(AbstractUser):
         max_length=60,
         help_text="What your partner sees when you link your accounts.",
     )
+    notify_by_email = models.BooleanField(
+        default=False,
+        help_text="Email me when my spouse shares an answer or finishes a stage. "
+        "Emails never contain journal text.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
@@ -51,3 +56,59 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class Couple(models.Model):
+    """Two spouses who chose to link their accounts. Unlinking deletes the row."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"couple {self.pk}"
+
+
+class Membership(models.Model):
+    """A spouse's place in a couple; one couple at a time (the one-to-one says so)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="members")
+    walk_together = models.BooleanField(
+        default=False,
+        help_text="This spouse wants the next stage to open only when both have finished.",
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} in couple {self.couple_id}"
+
+
+class Invitation(models.Model):
+    """An invitation to link, usable once, by link or by short code, for a limited time.
+
+    Only hashes of the link token and the code are stored: whoever reads the database
+    cannot use a pending invitation.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_sent")
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} from user {self.inviter_id} ({self.status})"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("course/", include("course.urls")),
     path("journal/", include("course.journal_urls")),
+    path("us/", include("accounts.couple_urls")),
     path("account/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

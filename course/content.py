@@ -13,6 +13,10 @@ Links between lessons are written `[text](lesson:<lesson-id>)`.
 `load_course(root)` returns a `Course`: the stages with their lessons and prompts, and
 every problem found as a `ContentError` naming the file and line. It never raises for bad
 content, so the system check can list all problems at once.
+
+Checking does not need HTML, so Markdown is rendered only when `Lesson.body_html` or
+`Prompt.text_html` is first read: the system check never renders, and `sync_content`
+renders only lessons whose `source_hash` it has not stored before.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import version
 from pathlib import Path
 
 import markdown
@@ -36,6 +43,9 @@ HEADING = re.compile(r"^#{1,2}\s")
 QUESTION = re.compile(r"^\s*\d+[.)]\s+(?P<text>.*?)\s*$")
 PROMPT_ID = re.compile(r"\{#(?P<id>[^}]*)\}\s*$")
 LESSON_LINK = re.compile(r"\]\(lesson:(?P<id>[^)\s]*)\)")
+
+# The database stores order in a PositiveIntegerField: keep to what every backend accepts.
+MAX_ORDER = 2_147_483_647
 
 STAGE_KEYS = {"id", "title", "order"}
 LESSON_REQUIRED = {"id", "title", "summary", "order"}
@@ -60,6 +70,29 @@ ALLOWED_TAGS = {
     "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}}
+MARKDOWN_OPTIONS = {
+    "extensions": ["toc", "sane_lists", "smarty"],
+    "extension_configs": {"toc": {"permalink": False, "toc_depth": "2-4"}},
+    "output_format": "html",
+}
+# Bump when render_markdown's output changes for the same input.
+RENDER_VERSION = 1
+# Part of every lesson's source_hash, so that a change in how Markdown becomes HTML
+# (this code, a library upgrade, the allow-list) makes sync render every lesson again
+# instead of keeping HTML made the old way.
+RENDERER = repr(
+    (
+        RENDER_VERSION,
+        version("markdown"),
+        version("nh3"),
+        MARKDOWN_OPTIONS,
+        sorted(ALLOWED_TAGS),
+        sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+        LESSON_URL,
+    )
+).encode()
+# libyaml when installed: the same YAML, parsed several times faster.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -79,6 +112,10 @@ class Prompt:
     order: int
     line: int
 
+    @cached_property
+    def text_html(self) -> str:
+        return render_inline(self.text)
+
 
 @dataclass
 class Lesson:
@@ -88,16 +125,22 @@ class Lesson:
     order: int
     stage_id: str
     path: str
-    source_hash: str
-    body_html: str
+    source_hash: str  # of the file and of the renderer: equal hashes give equal HTML
+    body_markdown: str  # everything above "## Your Turn"
     word_count: int
     prompts: list[Prompt]
     your_turn_intro: str = ""
     public: bool = False
+    id_line: int = 2
+    links: list[tuple[int, str]] = field(default_factory=list)  # (line, lesson id)
 
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @cached_property
+    def body_html(self) -> str:
+        return render_markdown(self.body_markdown)
 
 
 @dataclass
@@ -130,17 +173,25 @@ class _Source:
     body: str
     body_line: int  # file line number of the body's first line
     raw: bytes
+    lines: list[str]
+
+    def line_of(self, key: str) -> int:
+        """The line a key is written on; 1 (the opening ---) when it has no line of its own."""
+        return self.meta_lines.get(key, 1)
+
+
+_markdown = threading.local()
 
 
 def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML, with anchors on headings and lesson links resolved."""
     text = LESSON_LINK.sub(lambda m: "](" + LESSON_URL.format(id=m["id"]) + ")", text)
-    html = markdown.markdown(
-        text,
-        extensions=["toc", "sane_lists", "smarty"],
-        extension_configs={"toc": {"permalink": False, "toc_depth": "2-4"}},
-        output_format="html",
-    )
+    # Building a Markdown instance costs about as much as converting a short text, so
+    # each thread keeps one and resets it between texts.
+    converter = getattr(_markdown, "converter", None)
+    if converter is None:
+        converter = _markdown.converter = markdown.Markdown(**MARKDOWN_OPTIONS)
+    html = converter.reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -167,7 +218,9 @@ def load_course(root: Path) -> Course:
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         stage = _load_stage(root, folder, errors)
         lesson_files = sorted(
-            p for p in folder.glob("*.md") if p.name != STAGE_FILE and p.name.lower() != "readme.md"
+            p
+            for p in folder.glob("*.md")
+            if p.is_file() and p.name != STAGE_FILE and p.name.lower() != "readme.md"
         )
         if stage is None:
             for path in lesson_files:
@@ -188,7 +241,7 @@ def load_course(root: Path) -> Course:
 
     stages.sort(key=lambda stage: (stage.order, stage.id))
     _check_unique(stages, errors)
-    _check_links(root, stages, errors)
+    _check_links(stages, errors)
     if not stages and not errors:
         errors.append(ContentError(_display(root, root), 0, "no stages found"))
     return Course(stages, errors)
@@ -218,20 +271,29 @@ def _read(root: Path, path: Path, errors: list[ContentError]) -> _Source | None:
         errors.append(ContentError(shown, 1, "front matter is not closed by a --- line"))
         return None
     front = "\n".join(lines[1:end])
+    loader = YAML_LOADER(front)
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(front) or {}
+        node = loader.get_single_node()
+        written_twice = _keys_written_twice(node)
+        # Constructing replaces merge keys (<<) by the keys they bring, with their lines.
+        meta = (loader.construct_document(node) if node is not None else None) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 2 if mark else 2
         problem = getattr(error, "problem", None) or "could not be read"
         errors.append(ContentError(shown, line, f"front matter is not valid YAML: {problem}"))
         return None
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
         errors.append(ContentError(shown, 2, "front matter must be a list of key: value lines"))
         return None
+    for key, line in written_twice:
+        errors.append(ContentError(shown, line, f"front matter key {key!r} is written twice"))
+    if written_twice:
+        return None
     meta_lines = {}
-    if node is not None and isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             meta_lines[str(key_node.value)] = key_node.start_mark.line + 2
     return _Source(
@@ -241,7 +303,23 @@ def _read(root: Path, path: Path, errors: list[ContentError]) -> _Source | None:
         body="\n".join(lines[end + 1 :]),
         body_line=end + 2,
         raw=raw,
+        lines=lines,
     )
+
+
+def _keys_written_twice(node: yaml.Node | None) -> list[tuple[str, int]]:
+    """YAML keeps the last of two equal keys; an author who wrote both meant one of them."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    seen: set[str] = set()
+    twice = []
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        if key_node.value in seen:
+            twice.append((key_node.value, key_node.start_mark.line + 2))
+        seen.add(key_node.value)
+    return twice
 
 
 def _check_meta(
@@ -255,7 +333,7 @@ def _check_meta(
         errors.append(
             ContentError(
                 source.path,
-                source.meta_lines.get(str(key), 1),
+                source.line_of(str(key)),
                 f"unknown front matter key {key!r}; expected one of {', '.join(sorted(allowed))}",
             )
         )
@@ -265,9 +343,7 @@ def _check_meta(
             isinstance(source.meta[key], str) and source.meta[key].strip()
         ):
             errors.append(
-                ContentError(
-                    source.path, source.meta_lines.get(key, 1), f"{key} must be non-empty text"
-                )
+                ContentError(source.path, source.line_of(key), f"{key} must be non-empty text")
             )
             ok = False
     if (
@@ -278,20 +354,26 @@ def _check_meta(
         errors.append(
             ContentError(
                 source.path,
-                source.meta_lines["id"],
+                source.line_of("id"),
                 f"id {source.meta['id']!r} must use only a-z, 0-9 and single hyphens",
             )
         )
         ok = False
     if "public" in source.meta and not isinstance(source.meta["public"], bool):
         errors.append(
-            ContentError(source.path, source.meta_lines["public"], "public must be true or false")
+            ContentError(source.path, source.line_of("public"), "public must be true or false")
         )
         ok = False
     order = source.meta.get("order")
-    if "order" in source.meta and (not isinstance(order, int) or isinstance(order, bool)):
+    if "order" in source.meta and (
+        not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= MAX_ORDER
+    ):
         errors.append(
-            ContentError(source.path, source.meta_lines["order"], "order must be a whole number")
+            ContentError(
+                source.path,
+                source.line_of("order"),
+                f"order must be a whole number from 0 to {MAX_ORDER}",
+            )
         )
         ok = False
     return ok
@@ -322,7 +404,7 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
         errors.append(
             ContentError(
                 source.path,
-                source.meta_lines["stage"],
+                source.line_of("stage"),
                 f"unknown stage {meta['stage']!r}: this folder is the {stage.id!r} stage",
             )
         )
@@ -341,7 +423,6 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
     if prompts is None:
         return None
 
-    lesson_text = "\n".join(body_lines[:turn_at])
     return Lesson(
         id=meta["id"],
         title=meta["title"].strip(),
@@ -349,12 +430,18 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
         order=meta["order"],
         stage_id=stage.id,
         path=source.path,
-        source_hash=hashlib.sha256(source.raw).hexdigest(),
-        body_html=render_markdown(lesson_text),
+        source_hash=hashlib.sha256(RENDERER + source.raw).hexdigest(),
+        body_markdown="\n".join(body_lines[:turn_at]),
         word_count=len(re.findall(r"\w+", source.body)),
         prompts=prompts,
         your_turn_intro=intro,
         public=meta.get("public", False),
+        id_line=source.line_of("id"),
+        links=[
+            (number, link["id"])
+            for number, line in enumerate(source.lines, start=1)
+            for link in LESSON_LINK.finditer(line)
+        ],
     )
 
 
@@ -444,7 +531,7 @@ def _check_unique(stages: list[Stage], errors: list[ContentError]) -> None:
                 errors.append(
                     ContentError(
                         lesson.path,
-                        2,
+                        lesson.id_line,
                         f"duplicate lesson id {lesson.id!r} (also in {seen_lessons[lesson.id]})",
                     )
                 )
@@ -463,18 +550,16 @@ def _check_unique(stages: list[Stage], errors: list[ContentError]) -> None:
                 seen_prompts.setdefault(prompt.id, where)
 
 
-def _check_links(root: Path, stages: list[Stage], errors: list[ContentError]) -> None:
+def _check_links(stages: list[Stage], errors: list[ContentError]) -> None:
     known = {lesson.id for stage in stages for lesson in stage.lessons}
     for stage in stages:
         for lesson in stage.lessons:
-            text = (root.parent / lesson.path).read_text(encoding="utf-8", errors="replace")
-            for number, line in enumerate(text.split("\n"), start=1):
-                for link in LESSON_LINK.finditer(line):
-                    if link["id"] not in known:
-                        errors.append(
-                            ContentError(
-                                lesson.path,
-                                number,
-                                f"link to a lesson that does not exist: lesson:{link['id']}",
-                            )
+            for number, target in lesson.links:
+                if target not in known:
+                    errors.append(
+                        ContentError(
+                            lesson.path,
+                            number,
+                            f"link to a lesson that does not exist: lesson:{target}",
                         )
+                    )

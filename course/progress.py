@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.models import Membership
 from course.journey import Journey, build_journey, visitor_journey
 from course.models import Completion, Stage
 
@@ -19,5 +20,9 @@ def journey_for(user, stages: list[Stage] | None = None) -> Journey:
 
 
 def walking_partner(user) -> set[str] | None:
-    """The partner's completions when the couple has chosen to walk together."""
-    return None
+    """The partner's completions when both spouses have chosen to walk together."""
+    members = list(Membership.objects.filter(couple__members__user=user))
+    if len(members) != 2 or not all(member.walk_together for member in members):
+        return None
+    partner_id = next(member.user_id for member in members if member.user_id != user.pk)
+    return set(Completion.objects.filter(user_id=partner_id).values_list("lesson_id", flat=True))

@@ -3,6 +3,9 @@
 Rows are matched by their stable ids. Content that disappears from the files is
 retired (hidden from readers), never deleted, so answers and progress that point at
 it are kept; content that comes back is brought back.
+
+Rendering Markdown is most of the cost, so a lesson whose source_hash is already in the
+database takes its HTML (and its questions' HTML) from there instead of rendering again.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from course import content
-from course.content import render_inline
 from course.models import Lesson, Prompt, Stage
 
 
@@ -34,10 +36,20 @@ class SyncReport:
         return not (self.added or self.changed or self.retired)
 
 
-def _mirror(model, wanted: dict[str, dict], report: SyncReport, label: str) -> dict[str, object]:
+def _rows(model) -> dict[str, object]:
+    return {row.slug: row for row in model.objects.all()}
+
+
+def _mirror(
+    model,
+    wanted: dict[str, dict],
+    report: SyncReport,
+    label: str,
+    existing: dict[str, object] | None = None,
+) -> dict[str, object]:
     """Create, update, retire and revive rows of one model; return them by slug."""
     now = timezone.now()
-    existing = {row.slug: row for row in model.objects.all()}
+    existing = _rows(model) if existing is None else existing
     to_create, to_update, fields = [], [], set()
     for slug, values in wanted.items():
         row = existing.get(slug)
@@ -88,6 +100,15 @@ def sync_course(course: content.Course) -> SyncReport:
             report,
             "stage",
         )
+        old_lessons, old_prompts = _rows(Lesson), _rows(Prompt)
+        stored = {row.source_hash: row.body_html for row in old_lessons.values()}
+
+        def prompt_html(lesson: content.Lesson, prompt: content.Prompt) -> str:
+            row = old_prompts.get(prompt.id)
+            if lesson.source_hash in stored and row is not None and row.text == prompt.text:
+                return row.text_html
+            return prompt.text_html
+
         lessons = _mirror(
             Lesson,
             {
@@ -96,7 +117,7 @@ def sync_course(course: content.Course) -> SyncReport:
                     "title": lesson.title,
                     "summary": lesson.summary,
                     "order": lesson.order,
-                    "body_html": lesson.body_html,
+                    "body_html": stored.get(lesson.source_hash) or lesson.body_html,
                     "your_turn_intro": lesson.your_turn_intro,
                     "word_count": lesson.word_count,
                     "reading_minutes": lesson.reading_minutes,
@@ -108,6 +129,7 @@ def sync_course(course: content.Course) -> SyncReport:
             },
             report,
             "lesson",
+            old_lessons,
         )
         _mirror(
             Prompt,
@@ -115,7 +137,7 @@ def sync_course(course: content.Course) -> SyncReport:
                 prompt.id: {
                     "lesson_id": lessons[lesson.id].pk,
                     "text": prompt.text,
-                    "text_html": render_inline(prompt.text),
+                    "text_html": prompt_html(lesson, prompt),
                     "order": prompt.order,
                 }
                 for lesson in course.lessons
@@ -123,5 +145,6 @@ def sync_course(course: content.Course) -> SyncReport:
             },
             report,
             "prompt",
+            old_prompts,
         )
     return report

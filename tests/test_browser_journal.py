@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -63,7 +64,8 @@ def test_a_failed_save_keeps_every_word_and_offers_it_back(page, live_server, al
     expect(tab.locator(f"#prompt-{prompt.slug} [data-save-status]")).to_have_text(
         re.compile("Saved at")
     )
-    assert Answer.objects.get(author=alice).text == "Words written while the server was unreachable."
+    kept = Answer.objects.get(author=alice).text
+    assert kept == "Words written while the server was unreachable."
 
 
 def test_two_tabs_editing_one_answer_get_the_conflict_view(page, live_server, alice, first_lesson):
@@ -89,7 +91,8 @@ def test_two_tabs_editing_one_answer_get_the_conflict_view(page, live_server, al
 
     other.get_by_role("button", name="Keep this version").click()
     expect(other).to_have_url(re.compile(first_lesson.get_absolute_url()))
-    assert Answer.objects.get(author=alice).text == "Written in the second tab, which is out of date."
+    kept = Answer.objects.get(author=alice).text
+    assert kept == "Written in the second tab, which is out of date."
 
 
 def test_export_holds_the_answer_in_both_formats(page, live_server, alice, first_lesson):
@@ -106,13 +109,13 @@ def test_export_holds_the_answer_in_both_formats(page, live_server, alice, first
 
     with page.expect_download() as md:
         page.get_by_role("link", name="Download as Markdown").click()
-    markdown = open(md.value.path(), encoding="utf-8").read()
+    markdown = Path(md.value.path()).read_text(encoding="utf-8")
     assert "An answer worth keeping <script>alert(1)</script>" in markdown
     assert prompt.text in markdown
 
     with page.expect_download() as js:
         page.get_by_role("link", name="Download as JSON").click()
-    data = json.load(open(js.value.path(), encoding="utf-8"))
+    data = json.loads(Path(js.value.path()).read_text(encoding="utf-8"))
     assert data["answers"][0]["answer"] == "An answer worth keeping <script>alert(1)</script>"
     assert data["answers"][0]["prompt_id"] == prompt.slug
 

@@ -10,6 +10,7 @@ from tests.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "steady lantern morning 19"
+FINISHED = "I\u2019ve finished this lesson"
 
 
 def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content):
@@ -44,7 +45,7 @@ def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content
     for lesson in honesty:
         expect(page.get_by_role("heading", level=1, name=lesson.title)).to_be_visible()
         assert_accessible(page)
-        page.get_by_role("button", name="I’ve finished this lesson").click()
+        page.get_by_role("button", name=FINISHED).click()
 
     expect(page).to_have_url(live_server.url + safety_first.get_absolute_url())
     expect(page.get_by_role("heading", level=1, name=safety_first.title)).to_be_visible()

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.services import notify_partner
 from course.forms import SearchForm, answer_form
 from course.journal import (
     AnswerTooLong,
@@ -59,6 +60,13 @@ def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpR
     prompt.my_answer = answer
     context = {"prompt": prompt, "answer": answer, "next": lesson_url}
     return render(request, "course/answer.html", context, status=status)
+
+
+def _share(user, answer: Answer, sharing: str) -> None:
+    was_private = not answer.is_shared
+    set_sharing(answer, sharing)
+    if was_private and answer.is_shared:
+        notify_partner(user, "shared")
 
 
 def _saved_label(answer: Answer) -> str:
@@ -111,7 +119,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     saved = result.answer
     sharing = form.cleaned_data.get("sharing")
     if saved is not None and sharing and sharing != saved.sharing:
-        set_sharing(saved, sharing)
+        _share(request.user, saved, sharing)
     if _wants_json(request):
         return JsonResponse(
             {
@@ -135,7 +143,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     if choice not in Sharing.values:
         messages.error(request, "Please choose who can see this answer.")
     else:
-        set_sharing(answer, choice)
+        _share(request.user, answer, choice)
         messages.success(request, f"Now: {answer.get_sharing_display()}.")
     return redirect(_safe_next(request, answer.prompt.lesson.get_absolute_url()))
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.services import notify_partner
 from course.forms import answer_form
 from course.journey import LOCKED
 from course.models import Answer, Completion, LastOpened, Lesson, Prompt
@@ -69,13 +70,14 @@ def complete(request: HttpRequest, slug: str) -> HttpResponse:
     journey = journey_for(request.user)
     state = journey.state_of(slug)
     if state is None or state.status == LOCKED:
-        messages.warning(
-            request, "That lesson opens once you have finished the stage before it."
-        )
+        messages.warning(request, "That lesson opens once you have finished the stage before it.")
         target = journey.next_lesson
         return redirect(target.get_absolute_url() if target else "course:outline")
     Completion.objects.get_or_create(user=request.user, lesson=lesson)
     after = journey_for(request.user)
+    stage_after = next(s for s in after.stages if s.stage.pk == lesson.stage_id)
+    if stage_after.is_complete and state.status != "done":
+        notify_partner(request.user, "stage")
     if after.next_lesson is None:
         messages.success(request, "You have finished every lesson. Well done, truly.")
         return redirect("course:outline")

@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from course.models import LastOpened, Prompt
+from accounts.sharing import partner_of
+from course.models import Completion, LastOpened, Prompt
 from course.progress import journey_for
 
 
@@ -23,7 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("lesson")
         .order_by("lesson__stage__order", "lesson__order", "order")[:5]
     )
+    partner = partner_of(request.user)
     context = {
+        "partner": partner,
+        "partner_done": (
+            Completion.objects.filter(user=partner, lesson__retired_at__isnull=True).count()
+            if partner
+            else 0
+        ),
         "journey": journey,
         "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
         "unanswered": list(unanswered),

@@ -1,0 +1,76 @@
+"""THE access rule: what one person may see of another's progress and answers.
+
+Every view that shows someone else's data asks here first; nothing filters by hand.
+The rule, in words:
+- you see everything of your own;
+- your linked spouse sees your progress, and the answers you shared with them; an answer
+  shared "when we've both answered" shows only once they have answered that prompt too
+  (before that they see only that one is waiting);
+- nobody else sees anything, and views answer 404 so existence is not revealed.
+Nothing here is cached: an unshare or an unlink is seen on the very next request.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+
+def partner_of(user):
+    """The spouse `user` is linked with, or None. One query."""
+    if not user.is_authenticated:
+        return None
+    User = apps.get_model("accounts", "User")
+    return (
+        User.objects.filter(membership__couple__members__user=user)
+        .exclude(pk=user.pk)
+        .select_related("membership")
+        .first()
+    )
+
+
+def are_partners(one, other) -> bool:
+    if one is None or other is None or one.pk == other.pk:
+        return False
+    Membership = apps.get_model("accounts", "Membership")
+    return Membership.objects.filter(user=other, couple__members__user=one).exists()
+
+
+def may_see_progress(viewer, owner) -> bool:
+    return viewer.pk == owner.pk or are_partners(viewer, owner)
+
+
+def answers_visible_to(viewer, author, *, partner_checked: bool = False) -> QuerySet:
+    """The answers of `author` that `viewer` may read, as a QuerySet.
+
+    Pass `partner_checked=True` only when the caller has just established that the two
+    are linked (with `partner_of`) in this same request, to save a query.
+    """
+    Answer = apps.get_model("course", "Answer")
+    if viewer.pk == author.pk:
+        return Answer.objects.filter(author=author)
+    if not (partner_checked or are_partners(viewer, author)):
+        return Answer.objects.none()
+    viewer_answered = Answer.objects.filter(author=viewer, prompt_id=OuterRef("prompt_id")).exclude(
+        text=""
+    )
+    return (
+        Answer.objects.filter(author=author)
+        .filter(Q(sharing="shared") | Q(Exists(viewer_answered), sharing="when_both"))
+        .exclude(text="")
+    )
+
+
+def answers_waiting_for(viewer, author) -> QuerySet:
+    """Shared-when-both answers the viewer cannot read until they answer too."""
+    Answer = apps.get_model("course", "Answer")
+    if viewer.pk == author.pk:
+        return Answer.objects.none()
+    viewer_answered = Answer.objects.filter(author=viewer, prompt_id=OuterRef("prompt_id")).exclude(
+        text=""
+    )
+    return (
+        Answer.objects.filter(author=author, sharing="when_both")
+        .exclude(text="")
+        .exclude(Exists(viewer_answered))
+    )

@@ -1,0 +1,96 @@
+"""Two spouses link, share and unlink, each in their own browser context. Real Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from course.journal import save_answer
+from course.models import Completion, Lesson, Prompt
+from tests.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def two_browsers(browser):
+    alice_context, bob_context = browser.new_context(), browser.new_context()
+    yield alice_context.new_page(), bob_context.new_page()
+    alice_context.close()
+    bob_context.close()
+
+
+def test_alice_invites_bob_shares_one_answer_and_unlinks(
+    two_browsers, live_server, alice, bob, content
+):
+    alice_page, bob_page = two_browsers
+    for page in (alice_page, bob_page):
+        page.set_default_timeout(10_000)
+    honesty = list(Lesson.objects.filter(stage__slug="honesty").order_by("order"))
+    Completion.objects.create(user=alice, lesson=honesty[0])
+    Completion.objects.create(user=bob, lesson=honesty[0])
+    Completion.objects.create(user=bob, lesson=honesty[1])
+    first, second, third = Prompt.objects.filter(lesson=honesty[0]).order_by("order")[:3]
+    save_answer(author=alice, prompt=first, text="Shared: I want us to begin again.", base_version=0)
+    save_answer(author=alice, prompt=second, text="Private: I am still so angry.", base_version=0)
+    save_answer(author=alice, prompt=third, text="When both: the small truth.", base_version=0)
+
+    # alice invites
+    sign_in(alice_page, live_server, alice.email)
+    alice_page.goto(live_server.url + "/us/")
+    assert_accessible(alice_page)
+    alice_page.get_by_role("button", name="Create an invitation").click()
+    expect(alice_page.get_by_role("heading", name="Your invitation is ready")).to_be_visible()
+    assert_accessible(alice_page)
+    link = alice_page.get_by_label("Invitation link").input_value()
+
+    # bob accepts through the link
+    sign_in(bob_page, live_server, bob.email)
+    bob_page.goto(link)
+    expect(bob_page.get_by_role("heading", name="Alice invited you")).to_be_visible()
+    assert_accessible(bob_page)
+    bob_page.get_by_role("button", name="Accept and link our accounts").click()
+    expect(bob_page.get_by_role("heading", name="Our journey")).to_be_visible()
+    expect(bob_page.get_by_text("You and Alice are now linked")).to_be_visible()
+
+    # both see each other's progress
+    row = bob_page.get_by_role("row", name=re.compile(re.escape(honesty[1].title)))
+    expect(row.get_by_role("cell").nth(0)).to_contain_text("Finished")  # bob
+    expect(row.get_by_role("cell").nth(1)).to_contain_text("Not yet")  # alice
+    alice_page.goto(live_server.url + "/us/")
+    expect(alice_page.get_by_role("heading", name="Our journey")).to_be_visible()
+    assert_accessible(alice_page)
+
+    # alice shares one answer, keeps one private, shares one "when we've both answered"
+    for prompt, choice in ((first, "Shared with my spouse"), (third, "Shared when we have both")):
+        alice_page.goto(live_server.url + f"/journal/{prompt.slug}/")
+        alice_page.get_by_label(re.compile(choice)).check()
+        alice_page.get_by_role("button", name="Save answer").click()
+        expect(alice_page.get_by_text("Your answer is saved")).to_be_visible()
+
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("Shared: I want us to begin again.")).to_be_visible()
+    expect(bob_page.get_by_text("Private: I am still so angry.")).to_have_count(0)
+    expect(bob_page.get_by_text("When both: the small truth.")).to_have_count(0)
+    expect(bob_page.get_by_text("Alice has answered.")).to_be_visible()
+    assert_accessible(bob_page)
+
+    # once bob answers the same question, alice's answer appears
+    bob_page.goto(live_server.url + f"/journal/{third.slug}/")
+    bob_page.get_by_role("textbox").fill("My own small truth.")
+    bob_page.get_by_role("button", name="Save answer").click()
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("When both: the small truth.")).to_be_visible()
+    expect(bob_page.get_by_text("Private: I am still so angry.")).to_have_count(0)
+
+    # alice unlinks; bob at once sees nothing of hers
+    alice_page.goto(live_server.url + "/us/")
+    alice_page.get_by_role("link", name="Unlink our accounts").click()
+    assert_accessible(alice_page)
+    alice_page.get_by_role("button", name="Yes, unlink our accounts").click()
+    expect(alice_page.get_by_text("no longer linked")).to_be_visible()
+
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_role("heading", name="Invite your spouse")).to_be_visible()
+    expect(bob_page.get_by_text("Shared: I want us to begin again.")).to_have_count(0)
+    expect(bob_page.get_by_text("Alice")).to_have_count(0)
