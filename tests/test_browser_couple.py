@@ -31,9 +31,12 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     Completion.objects.create(user=bob, lesson=honesty[0])
     Completion.objects.create(user=bob, lesson=honesty[1])
     first, second, third = Prompt.objects.filter(lesson=honesty[0]).order_by("order")[:3]
-    save_answer(author=alice, prompt=first, text="Shared: I want us to begin again.", base_version=0)
-    save_answer(author=alice, prompt=second, text="Private: I am still so angry.", base_version=0)
-    save_answer(author=alice, prompt=third, text="When both: the small truth.", base_version=0)
+    for prompt, text in (
+        (first, "Shared: I want us to begin again."),
+        (second, "Private: I am still so angry."),
+        (third, "When both: the small truth."),
+    ):
+        save_answer(author=alice, prompt=prompt, text=text, base_version=0)
 
     # alice invites
     sign_in(alice_page, live_server, alice.email)
