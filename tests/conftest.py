@@ -20,8 +20,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-pract
 
 
 def chromium_path() -> str:
-    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
+    found = (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
     )
     if not found:
         pytest.exit("Chromium is missing: run `make chromium` or set CHROMIUM_PATH.", returncode=3)
@@ -110,7 +112,6 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{live_server.url}/")
-
 
 
 @pytest.fixture
