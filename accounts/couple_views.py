@@ -1,5 +1,6 @@
 """/us/: invite, accept, see the journey together, walk together, unlink."""
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -221,6 +222,7 @@ def walk_together(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@reauthentication_required
 @require_http_methods(["GET", "POST"])
 def unlink(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)

@@ -112,3 +112,31 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} from user {self.inviter_id} ({self.status})"
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event, shown to its spouse. Never holds anything they wrote."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in attempt"
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
+        LINKED = "linked", "Linked accounts with your spouse"
+        UNLINKED = "unlinked", "Accounts unlinked"
+        SHARED = "shared", "Shared an answer"
+        WITHDRAWN = "withdrawn", "Made a shared answer private again"
+        EXPORTED = "exported", "Downloaded your data"
+        DELETED = "deleted", "Account deleted"
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import Couple, Invitation, Membership, User
 from accounts.sharing import partner_of
 
@@ -135,6 +136,8 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Couple:
         Invitation.objects.filter(
             inviter__in=[user, invitation.inviter], status=Invitation.Status.PENDING
         ).update(status=Invitation.Status.CANCELLED, answered_at=timezone.now())
+        audit.record(user, audit.Kind.LINKED)
+        audit.record(invitation.inviter, audit.Kind.LINKED)
     return couple
 
 
@@ -160,6 +163,8 @@ def unlink(*, user: User) -> User | None:
     with transaction.atomic():
         partner = partner_of(user)
         Couple.objects.filter(members__user=user).delete()
+        for person in filter(None, (user, partner)):
+            audit.record(person, audit.Kind.UNLINKED)
     if partner is not None:
         notify(partner, "unlinked", actor=user)
     return partner
@@ -195,3 +200,30 @@ def notify_partner(user: User, event: str) -> None:
     partner = partner_of(user)
     if partner is not None:
         notify(partner, event, actor=user)
+
+
+def delete_account(*, user: User) -> None:
+    """Delete a spouse and everything they wrote, in one transaction.
+
+    Answers, their history, progress, check-ins, commitments, invitations and the
+    couple link go with the user row (the database cascades); the partner's own
+    data is untouched. Every session of the user ends.
+    """
+    from allauth.usersessions.models import UserSession
+
+    with transaction.atomic():
+        Couple.objects.filter(members__user=user).delete()
+        for session in UserSession.objects.filter(user=user):
+            session.end()
+        audit.record(None, audit.Kind.DELETED)
+        user.delete()
+
+
+def sign_out_everywhere(*, user: User) -> int:
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    audit.record(user, audit.Kind.SIGNED_OUT_EVERYWHERE)
+    return len(sessions)

@@ -6,6 +6,8 @@ The rule, in words:
 - your linked spouse sees your progress, and the answers you shared with them; an answer
   shared "when we've both answered" shows only once they have answered that prompt too
   (before that they see only that one is waiting);
+- your spouse sees the trust check-ins whose scores you shared (their notes only if you
+  shared those too), and the commitments you shared or that they proposed to you;
 - nobody else sees anything, and views answer 404 so existence is not revealed.
 Nothing here is cached: an unshare or an unlink is seen on the very next request.
 """
@@ -74,3 +76,35 @@ def answers_waiting_for(viewer, author) -> QuerySet:
         .exclude(text="")
         .exclude(Exists(viewer_answered))
     )
+
+
+def checkins_visible_to(viewer, author, *, partner_checked: bool = False) -> QuerySet:
+    """The trust check-ins of `author` whose scores `viewer` may see."""
+    CheckIn = apps.get_model("course", "CheckIn")
+    if viewer.pk == author.pk:
+        return CheckIn.objects.filter(author=author)
+    if not (partner_checked or are_partners(viewer, author)):
+        return CheckIn.objects.none()
+    return CheckIn.objects.filter(author=author, shared=True)
+
+
+def checkin_note_visible(viewer, checkin) -> bool:
+    """For a check-in from `checkins_visible_to(viewer, ...)`: may `viewer` read its note?"""
+    return viewer.pk == checkin.author_id or (checkin.shared and checkin.note_shared)
+
+
+def commitments_visible_to(viewer, author, *, partner_checked: bool = False) -> QuerySet:
+    """The commitments of `author` that `viewer` may see (proposals are always shared)."""
+    Commitment = apps.get_model("course", "Commitment")
+    if viewer.pk == author.pk:
+        return Commitment.objects.filter(author=author)
+    if not (partner_checked or are_partners(viewer, author)):
+        return Commitment.objects.none()
+    return Commitment.objects.filter(author=author, shared=True)
+
+
+def may_see_commitment(viewer, commitment) -> bool:
+    """The same rule as `commitments_visible_to`, for one commitment already loaded."""
+    if viewer.pk == commitment.author_id:
+        return True
+    return commitment.shared and are_partners(viewer, commitment.author)

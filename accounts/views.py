@@ -1,24 +1,129 @@
+"""/account/: name and email updates, activity, your data, deleting the account."""
+
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import audit, services
 from accounts.forms import SignupDetailsForm
+from accounts.models import AuditEvent, Invitation
+
+DELETE_PHRASE = "delete my account"
 
 
-class DisplayNameForm(forms.Form):
+class ProfileForm(forms.Form):
     display_name = SignupDetailsForm.base_fields["display_name"]
     clean_display_name = SignupDetailsForm.clean_display_name
+    notify_by_email = forms.BooleanField(
+        label="Email me when my spouse shares an answer or finishes a stage",
+        required=False,
+        help_text="Off by default. The emails are neutral and never contain journal text.",
+    )
+
+
+class DeleteForm(forms.Form):
+    confirm = forms.CharField(
+        label=f"Type “{DELETE_PHRASE}” to confirm",
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_confirm(self) -> str:
+        typed = " ".join(self.cleaned_data["confirm"].lower().split())
+        if typed != DELETE_PHRASE:
+            raise forms.ValidationError(f"Please type “{DELETE_PHRASE}” exactly.")
+        return typed
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {"display_name": user.display_name, "notify_by_email": user.notify_by_email}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user.display_name = form.cleaned_data["display_name"]
+        user.notify_by_email = form.cleaned_data["notify_by_email"]
+        user.save(update_fields=["display_name", "notify_by_email"])
+        messages.success(request, "Your settings are saved.")
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_safe
+def activity(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.filter(user=request.user)[:100]
+    return render(request, "accounts/activity.html", {"events": events})
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
-    initial = {"display_name": request.user.display_name}
-    form = DisplayNameForm(request.POST or None, initial=initial)
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    services.sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.info(request, "You are signed out on every device, including this one.")
+    return redirect("home")
+
+
+@never_cache
+@login_required
+@reauthentication_required
+@require_safe
+def export(request: HttpRequest) -> HttpResponse:
+    from course.exports import course_data
+
+    user = request.user
+    data = {
+        "format": "trellis-account-1",
+        "exported_at": timezone.now(),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined,
+            "notify_by_email": user.notify_by_email,
+        },
+        **course_data(user),
+        "invitations_sent": list(
+            Invitation.objects.filter(inviter=user).values(
+                "status", "sent_to", "created_at", "expires_at"
+            )
+        ),
+        "activity": list(
+            AuditEvent.objects.filter(user=user).values("kind", "ip_address", "created_at")
+        ),
+    }
+    audit.record(user, audit.Kind.EXPORTED, request)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="trellis-account.json"'
+    return response
+
+
+@never_cache
+@login_required
+@reauthentication_required(allow_get=True)
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request.user.display_name = form.cleaned_data["display_name"]
-        request.user.save(update_fields=["display_name"])
-        messages.success(request, "Your name is saved.")
-        return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+        services.delete_account(user=request.user)
+        logout(request)
+        messages.info(request, "Your account and everything you wrote have been deleted.")
+        return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/delete.html", {"form": form}, status=status)

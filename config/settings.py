@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,10 +173,11 @@ ACCOUNT_EMAIL_VERIFICATION = env_str(
 )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Trellis: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -183,8 +185,9 @@ MFA_TOTP_ISSUER = "Trellis"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- sessions and cookies ----------------------------------------------------
+# Idle timeout: a session ends after this long without a request (see accounts.middleware).
 SESSION_COOKIE_AGE = env_int("TRELLIS_IDLE_TIMEOUT_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

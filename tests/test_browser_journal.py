@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from course.models import Answer, Lesson
-from tests.conftest import assert_accessible, sign_in
+from tests.conftest import PASSWORD, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,13 +107,19 @@ def test_export_holds_the_answer_in_both_formats(page, live_server, alice, first
     assert_accessible(page)
     expect(page.get_by_text("An answer worth keeping")).to_be_visible()
 
+    # Exports ask for the password again first: the journal is the most private thing here.
+    page.get_by_role("link", name="Download as Markdown").click()
+    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
     with page.expect_download() as md:
-        page.get_by_role("link", name="Download as Markdown").click()
+        page.get_by_role("button", name="Confirm").click()
     markdown = Path(md.value.path()).read_text(encoding="utf-8")
     assert "An answer worth keeping <script>alert(1)</script>" in markdown
     assert prompt.text in markdown
 
-    with page.expect_download() as js:
+    page.goto(live_server.url + "/journal/")
+    with page.expect_download() as js:  # confirmed a moment ago: no second password prompt
         page.get_by_role("link", name="Download as JSON").click()
     data = json.loads(Path(js.value.path()).read_text(encoding="utf-8"))
     assert data["answers"][0]["answer"] == "An answer worth keeping <script>alert(1)</script>"

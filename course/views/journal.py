@@ -7,6 +7,7 @@ Cache-Control: no-store so no browser or proxy keeps a copy.
 import json
 from collections import OrderedDict
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -18,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import audit
 from accounts.services import notify_partner
 from course.forms import SearchForm, answer_form
 from course.journal import (
@@ -66,7 +68,10 @@ def _share(user, answer: Answer, sharing: str) -> None:
     was_private = not answer.is_shared
     set_sharing(answer, sharing)
     if was_private and answer.is_shared:
+        audit.record(user, audit.Kind.SHARED)
         notify_partner(user, "shared")
+    elif not was_private and not answer.is_shared:
+        audit.record(user, audit.Kind.WITHDRAWN)
 
 
 def _saved_label(answer: Answer) -> str:
@@ -85,7 +90,9 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     form = answer_form(prompt, existing, data=request.POST)
     if not form.is_valid():
         if _wants_json(request):
-            return JsonResponse({"error": "The answer could not be read; please try again."}, 400)
+            return JsonResponse(
+                {"error": "The answer could not be read; please try again."}, status=400
+            )
         return _answer_page(request, prompt, existing, form, lesson_url, status=400)
     try:
         result = save_answer(
@@ -257,6 +264,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@reauthentication_required
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     data = {
@@ -271,6 +279,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@reauthentication_required
 @require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     lines = [f"# Trellis journal of {request.user.display_name}", ""]
