@@ -23,8 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
+import os
 import re
 import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import version
@@ -91,7 +96,10 @@ RENDERER = repr(
         LESSON_URL,
     )
 ).encode()
-# libyaml when installed: the same YAML, parsed several times faster.
+# Below this many lessons, starting worker processes costs more than it saves.
+PARALLEL_FROM = 100
+# libyaml when installed: the same YAML parsed several times faster (its error wording
+# differs a little from the pure-Python parser's).
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -207,6 +215,46 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
+
+
+def render_lessons(lessons: Sequence[Lesson]) -> None:
+    """Render many lessons' HTML ahead of time, spread over the machine's cores.
+
+    Afterwards `lesson.body_html` and each `prompt.text_html` are ready, exactly as if
+    each had been read (and so rendered) one by one.
+    """
+    jobs = [
+        (lesson.body_markdown, [prompt.text for prompt in lesson.prompts]) for lesson in lessons
+    ]
+    workers = min(os.process_cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        rendered = [_render_lesson(job) for job in jobs]
+    else:
+        rendered = _render_in_processes(jobs, workers)
+    for lesson, (body_html, prompt_html) in zip(lessons, rendered, strict=True):
+        # Fill the cached properties, as reading them would have.
+        lesson.__dict__["body_html"] = body_html
+        for prompt, html in zip(lesson.prompts, prompt_html, strict=True):
+            prompt.__dict__["text_html"] = html
+
+
+def _render_lesson(job: tuple[str, list[str]]) -> tuple[str, list[str]]:
+    body, questions = job
+    return render_markdown(body), [render_inline(text) for text in questions]
+
+
+def _render_in_processes(
+    jobs: list[tuple[str, list[str]]], workers: int
+) -> list[tuple[str, list[str]]]:
+    # spawn, not fork: the caller may hold database connections and threads.
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(_render_lesson, jobs, chunksize=len(jobs) // (workers * 4) + 1))
+    except BrokenProcessPool:
+        # The workers could not start (say, the main script cannot be imported again).
+        # Rendering is pure, so doing it here gives the same HTML, only later.
+        return [_render_lesson(job) for job in jobs]
 
 
 def load_course(root: Path) -> Course:

@@ -86,6 +86,9 @@ def sync_course(course: content.Course) -> SyncReport:
     if course.errors:
         raise ContentInvalid(course.errors)
     report = SyncReport()
+    # Render before the transaction: on SQLite it holds the write lock while it lasts.
+    stored_hashes = set(Lesson.objects.values_list("source_hash", flat=True))
+    content.render_lessons([x for x in course.lessons if x.source_hash not in stored_hashes])
     with transaction.atomic():
         stages = _mirror(
             Stage,
