@@ -1,0 +1,595 @@
+"""The content format, through its public doors: `load_course` and `manage.py check`.
+
+Every problem an author can make must come back as `content/<path>:<line>: <message>`,
+all of them at once, and never as a traceback.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from course.content import ContentError, Lesson, load_course
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_OVERLAP = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
+ERROR_LINE = re.compile(r"^content/[\w./-]+\.md:\d+: \S.*$")
+
+
+def stage_file(stage_id: str, order: int) -> str:
+    return (
+        f"---\nid: {stage_id}\ntitle: {stage_id.title()}\norder: {order}\n---\nAbout {stage_id}.\n"
+    )
+
+
+def lesson_file(
+    lesson_id: str,
+    *,
+    order: int = 1,
+    front: str | None = None,
+    body: str = "Some words about this.\n\n## A heading\n\nMore words.\n",
+    your_turn: str | None = None,
+) -> str:
+    """A valid lesson unless a part is replaced; front replaces the lines between ---."""
+    if front is None:
+        front = f"id: {lesson_id}\ntitle: Title of {lesson_id}\nsummary: A summary.\norder: {order}"
+    if your_turn is None:
+        your_turn = (
+            "## Your Turn\n\nTake your time.\n\n"
+            f"1. What did you notice? {{#{lesson_id}-notice}}\n"
+            f"2. What will you try? {{#{lesson_id}-try}}\n"
+        )
+    return f"---\n{front}\n---\n{body}\n{your_turn}"
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """A content folder with two stages and one valid lesson in each."""
+    content = tmp_path / "content"
+    for order, stage in enumerate(("honesty", "safety"), start=1):
+        (content / stage).mkdir(parents=True)
+        (content / stage / "_stage.md").write_text(stage_file(stage, order), encoding="utf-8")
+    write(content, "honesty/01-first.md", lesson_file("first"))
+    write(content, "safety/01-second.md", lesson_file("second"))
+    return content
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(root: Path) -> list[str]:
+    return [str(error) for error in load_course(root).errors]
+
+
+def test_a_valid_folder_loads_with_no_errors(root):
+    course = load_course(root)
+
+    assert course.errors == []
+    assert [stage.id for stage in course.stages] == ["honesty", "safety"]
+    first = course.stages[0].lessons[0]
+    assert (first.id, first.title, first.summary, first.order) == (
+        "first",
+        "Title of first",
+        "A summary.",
+        1,
+    )
+    assert first.path == "content/honesty/01-first.md"
+    assert first.your_turn_intro == "Take your time."
+    assert [(p.id, p.text, p.order) for p in first.prompts] == [
+        ("first-notice", "What did you notice?", 1),
+        ("first-try", "What will you try?", 2),
+    ]
+    assert first.public is False
+
+
+def test_lessons_are_ordered_by_order_not_file_name(root):
+    write(root, "honesty/00-later.md", lesson_file("later", order=5))
+
+    course = load_course(root)
+
+    assert [lesson.id for lesson in course.stages[0].lessons] == ["first", "later"]
+
+
+def test_unparseable_front_matter_names_the_yaml_line(root):
+    front = "id: broken\ntitle: Broken\nsummary: this: is not allowed\norder: 2"
+    write(root, "honesty/02-broken.md", lesson_file("broken", front=front))
+
+    [error] = problems(root)
+    # The wording after the colon is the YAML library's own.
+    assert error.startswith("content/honesty/02-broken.md:4: front matter is not valid YAML: ")
+    assert "mapping values are not allowed" in error
+
+
+def test_missing_front_matter_is_reported_on_line_1(root):
+    write(root, "honesty/02-bare.md", "# Just a heading\n\nNo front matter here.\n")
+
+    assert problems(root) == [
+        "content/honesty/02-bare.md:1: front matter missing: the file must start with ---"
+    ]
+
+
+def test_front_matter_that_is_never_closed_is_reported(root):
+    write(root, "honesty/02-open.md", "---\nid: open\ntitle: Open\n\nThe body.\n")
+
+    assert problems(root) == [
+        "content/honesty/02-open.md:1: front matter is not closed by a --- line"
+    ]
+
+
+def test_front_matter_that_is_not_key_value_lines_is_reported(root):
+    write(root, "honesty/02-list.md", lesson_file("list", front="- id\n- title"))
+
+    assert problems(root) == [
+        "content/honesty/02-list.md:2: front matter must be a list of key: value lines"
+    ]
+
+
+def test_missing_id_is_reported(root):
+    front = "title: No id\nsummary: A summary.\norder: 2"
+    write(root, "honesty/02-no-id.md", lesson_file("no-id", front=front))
+
+    assert problems(root) == ["content/honesty/02-no-id.md:1: front matter has no id"]
+
+
+def test_missing_title_is_reported(root):
+    front = "id: no-title\nsummary: A summary.\norder: 2"
+    write(root, "honesty/02-no-title.md", lesson_file("no-title", front=front))
+
+    assert problems(root) == ["content/honesty/02-no-title.md:1: front matter has no title"]
+
+
+def test_empty_title_is_reported_on_its_line(root):
+    front = "id: blank\ntitle: ''\nsummary: A summary.\norder: 2"
+    write(root, "honesty/02-blank.md", lesson_file("blank", front=front))
+
+    assert problems(root) == ["content/honesty/02-blank.md:3: title must be non-empty text"]
+
+
+def test_an_id_that_is_not_a_slug_is_reported(root):
+    front = "id: Not A Slug\ntitle: T\nsummary: S\norder: 2"
+    write(root, "honesty/02-bad-id.md", lesson_file("bad-id", front=front))
+
+    assert problems(root) == [
+        "content/honesty/02-bad-id.md:2: id 'Not A Slug' must use only a-z, 0-9 and single hyphens"
+    ]
+
+
+@pytest.mark.parametrize("order", ["first", "1.5", "true", "-1", "99999999999"])
+def test_an_order_that_is_not_a_small_whole_number_is_reported(root, order):
+    front = f"id: odd\ntitle: Odd\nsummary: S\norder: {order}"
+    write(root, "honesty/02-odd.md", lesson_file("odd", front=front))
+
+    assert problems(root) == [
+        "content/honesty/02-odd.md:5: order must be a whole number from 0 to 2147483647"
+    ]
+
+
+def test_unknown_front_matter_key_is_reported_on_its_line(root):
+    front = "id: extra\ntitle: Extra\nauthor: Sam\nsummary: S\norder: 2"
+    write(root, "honesty/02-extra.md", lesson_file("extra", front=front))
+
+    assert problems(root) == [
+        "content/honesty/02-extra.md:4: unknown front matter key 'author'; "
+        "expected one of id, order, public, stage, summary, title"
+    ]
+
+
+def test_a_key_written_twice_is_reported(root):
+    front = "id: twice\ntitle: One\nsummary: S\ntitle: Two\norder: 2"
+    write(root, "honesty/02-twice.md", lesson_file("twice", front=front))
+
+    assert problems(root) == [
+        "content/honesty/02-twice.md:5: front matter key 'title' is written twice"
+    ]
+
+
+def test_yaml_merge_keys_are_reported_not_a_crash(root):
+    front = "<<: {id: Merged Id, order: first}\ntitle: T\nsummary: S"
+    write(root, "honesty/02-merge.md", lesson_file("merge", front=front))
+
+    assert problems(root) == [
+        "content/honesty/02-merge.md:2: id 'Merged Id' must use only a-z, 0-9 and single hyphens",
+        "content/honesty/02-merge.md:2: order must be a whole number from 0 to 2147483647",
+    ]
+
+
+def test_public_must_be_true_or_false(root):
+    front = "id: open\ntitle: Open\nsummary: S\norder: 2\npublic: sometimes"
+    write(root, "honesty/02-open.md", lesson_file("open", front=front))
+
+    assert problems(root) == ["content/honesty/02-open.md:6: public must be true or false"]
+
+
+def test_public_true_marks_the_lesson_public(root):
+    front = "id: open\ntitle: Open\nsummary: S\norder: 2\npublic: true"
+    write(root, "honesty/02-open.md", lesson_file("open", front=front))
+
+    course = load_course(root)
+
+    assert course.errors == []
+    assert {lesson.id: lesson.public for lesson in course.lessons} == {
+        "first": False,
+        "open": True,
+        "second": False,
+    }
+
+
+def test_a_folder_without_stage_file_is_an_unknown_stage(root):
+    write(root, "extras/01-one.md", lesson_file("one"))
+    write(root, "extras/02-two.md", lesson_file("two", order=2))
+
+    assert problems(root) == [
+        "content/extras/01-one.md:1: unknown stage: extras/ has no valid _stage.md",
+        "content/extras/02-two.md:1: unknown stage: extras/ has no valid _stage.md",
+    ]
+
+
+def test_a_stage_key_that_does_not_match_the_folder_is_reported(root):
+    front = "id: moved\ntitle: Moved\nstage: trust\nsummary: S\norder: 2"
+    write(root, "honesty/02-moved.md", lesson_file("moved", front=front))
+
+    assert problems(root) == [
+        "content/honesty/02-moved.md:4: unknown stage 'trust': this folder is the 'honesty' stage"
+    ]
+
+
+def test_a_stage_key_that_matches_the_folder_is_fine(root):
+    front = "id: here\ntitle: Here\nstage: honesty\nsummary: S\norder: 2"
+    write(root, "honesty/02-here.md", lesson_file("here", front=front))
+
+    assert problems(root) == []
+
+
+def test_a_broken_stage_file_is_reported_with_its_lessons(root):
+    write(root, "trust/_stage.md", "---\nid: trust\ntitle: Trust\n---\nNo order.\n")
+    write(root, "trust/01-t.md", lesson_file("t"))
+
+    assert problems(root) == [
+        "content/trust/_stage.md:1: front matter has no order",
+        "content/trust/01-t.md:1: unknown stage: trust/ has no valid _stage.md",
+    ]
+
+
+def test_duplicate_lesson_ids_across_files_name_both_files(root):
+    write(root, "safety/02-copy.md", lesson_file("first", order=2).replace("first-", "copy-"))
+
+    assert problems(root) == [
+        "content/safety/02-copy.md:2: duplicate lesson id 'first' "
+        "(also in content/honesty/01-first.md)"
+    ]
+
+
+def test_duplicate_lesson_id_points_at_the_id_line(root):
+    front = "title: Copy\nsummary: S\norder: 2\nid: first"
+    write(root, "safety/02-copy.md", lesson_file("copy", front=front))
+
+    assert problems(root) == [
+        "content/safety/02-copy.md:5: duplicate lesson id 'first' "
+        "(also in content/honesty/01-first.md)"
+    ]
+
+
+def test_duplicate_prompt_ids_across_lessons_are_reported(root):
+    your_turn = "## Your Turn\n\n1. Same id as the first lesson? {#first-notice}\n"
+    write(root, "safety/02-dup.md", lesson_file("dup", order=2, your_turn=your_turn))
+
+    assert problems(root) == [
+        "content/safety/02-dup.md:15: duplicate prompt id 'first-notice' "
+        "(also at content/honesty/01-first.md:17)"
+    ]
+
+
+def test_duplicate_prompt_ids_in_one_lesson_are_reported(root):
+    your_turn = "## Your Turn\n\n1. One? {#same}\n2. Two? {#same}\n"
+    write(root, "honesty/02-dup.md", lesson_file("dup", order=2, your_turn=your_turn))
+
+    assert problems(root) == [
+        "content/honesty/02-dup.md:16: duplicate prompt id 'same' "
+        "(also at content/honesty/02-dup.md:15)"
+    ]
+
+
+def test_a_lesson_without_your_turn_is_reported(root):
+    write(root, "honesty/02-none.md", lesson_file("none", order=2, your_turn=""))
+
+    assert problems(root) == [
+        'content/honesty/02-none.md:7: lesson has no "## Your Turn" section with questions'
+    ]
+
+
+def test_your_turn_without_questions_is_reported(root):
+    your_turn = "## Your Turn\n\nThink about it quietly.\n"
+    write(root, "honesty/02-empty.md", lesson_file("empty", order=2, your_turn=your_turn))
+
+    assert problems(root) == [
+        'content/honesty/02-empty.md:13: the "Your Turn" section has no questions'
+    ]
+
+
+def test_a_question_without_prompt_id_is_reported_on_its_line(root):
+    your_turn = "## Your Turn\n\n1. Fine? {#fine}\n2. Where is my id?\n"
+    write(root, "honesty/02-noid.md", lesson_file("noid", order=2, your_turn=your_turn))
+
+    assert problems(root) == [
+        "content/honesty/02-noid.md:16: question has no prompt id: end it with {#some-id}"
+    ]
+
+
+def test_a_question_wrapped_onto_two_lines_is_reported(root):
+    your_turn = "## Your Turn\n\n1. A long question that {#long}\n   goes on and on?\n"
+    write(root, "honesty/02-wrap.md", lesson_file("wrap", order=2, your_turn=your_turn))
+
+    assert problems(root) == [
+        "content/honesty/02-wrap.md:16: write each question on one line, ending in {#id}"
+    ]
+
+
+def test_a_section_after_your_turn_is_reported(root):
+    your_turn = "## Your Turn\n\n1. Fine? {#fine}\n\n## Afterword\n"
+    write(root, "honesty/02-after.md", lesson_file("after", order=2, your_turn=your_turn))
+
+    assert problems(root) == [
+        'content/honesty/02-after.md:17: the "Your Turn" section must be the last section'
+    ]
+
+
+def test_a_link_to_a_missing_lesson_is_reported_on_its_line(root):
+    body = "Read [the first](lesson:first) lesson.\n\nThen [this one](lesson:nowhere).\n"
+    write(root, "honesty/02-links.md", lesson_file("links", order=2, body=body))
+
+    assert problems(root) == [
+        "content/honesty/02-links.md:9: link to a lesson that does not exist: lesson:nowhere"
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_reported(root):
+    (root / "honesty" / "02-latin.md").write_bytes(b"---\nid: latin\ntitle: caf\xe9\n---\n")
+
+    assert problems(root) == ["content/honesty/02-latin.md:3: file is not valid UTF-8 text"]
+
+
+def test_a_missing_content_folder_is_reported(tmp_path):
+    assert problems(tmp_path / "content") == ["content:0: content folder not found"]
+
+
+def test_every_problem_in_every_file_is_reported_at_once(root):
+    broken = {
+        "honesty/02-yaml.md": lesson_file("yaml", front="id: [yaml\ntitle: T"),
+        "honesty/03-bare.md": "No front matter at all.\n",
+        "honesty/04-no-title.md": lesson_file(
+            "no-title", front="id: no-title\nsummary: S\norder: 4"
+        ),
+        "safety/02-turnless.md": lesson_file("turnless", order=2, your_turn=""),
+        "safety/03-link.md": lesson_file("link", order=3, body="See [x](lesson:gone).\n"),
+        "extras/01-stray.md": lesson_file("stray"),
+        "safety/04-dup.md": lesson_file("first", order=4).replace("first-", "dup-"),
+    }
+    for name, text in broken.items():
+        write(root, name, text)
+
+    errors = load_course(root).errors
+
+    assert all(isinstance(error, ContentError) for error in errors)
+    assert sorted(error.path for error in errors) == sorted(f"content/{name}" for name in broken)
+    assert all(ERROR_LINE.match(str(error)) for error in errors), errors
+
+
+def test_the_system_check_lists_every_problem(root, settings, db):
+    write(root, "honesty/02-bare.md", "No front matter.\n")
+    write(root, "safety/02-link.md", lesson_file("link", order=2, body="[x](lesson:gone)\n"))
+    settings.CONTENT_DIR = root
+
+    with pytest.raises(SystemCheckError) as failure:
+        call_command("check")
+
+    message = str(failure.value)
+    assert "content/honesty/02-bare.md:1: front matter missing" in message
+    assert "content/safety/02-link.md:7: link to a lesson that does not exist" in message
+    assert message.count("trellis.E001") == 2
+
+
+def test_the_system_check_passes_a_valid_folder(root, settings, db):
+    settings.CONTENT_DIR = root
+
+    call_command("check")
+
+
+def test_manage_py_check_reports_all_problems_without_a_traceback(root):
+    write(root, "honesty/02-bare.md", "No front matter.\n")
+    write(root, "honesty/03-yaml.md", lesson_file("yaml", front="id: x\ntitle: [unclosed"))
+    write(root, "safety/02-noq.md", lesson_file("noq", order=2, your_turn="## Your Turn\n"))
+    write(root, "odd/01-stray.md", lesson_file("stray"))
+    env = {**os.environ, "TRELLIS_CONTENT_DIR": str(root)}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    reported = re.findall(r"\(trellis\.E001\) (content/\S+?):\d+: ", output)
+    assert sorted(reported) == [
+        "content/honesty/02-bare.md",
+        "content/honesty/03-yaml.md",
+        "content/odd/01-stray.md",
+        "content/safety/02-noq.md",
+    ]
+
+
+# --- the real course ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course(django_settings.CONTENT_DIR)
+
+
+def test_the_real_content_has_no_errors(course):
+    assert [str(error) for error in course.errors] == []
+
+
+def test_the_real_course_has_three_stages_in_order(course):
+    assert [stage.id for stage in course.stages] == ["honesty", "safety", "trust"]
+    for stage in course.stages:
+        assert len(stage.lessons) >= 4, f"{stage.id} has {len(stage.lessons)} lessons"
+
+
+def test_every_real_lesson_is_the_right_length(course):
+    wrong = [
+        f"{lesson.path}: {lesson.word_count} words, {len(lesson.prompts)} questions"
+        for lesson in course.lessons
+        if not (500 <= lesson.word_count <= 1200 and 2 <= len(lesson.prompts) <= 4)
+    ]
+    assert wrong == []
+    assert len(course.lessons) >= 12
+
+
+def test_the_safety_lesson_is_public(course):
+    public = [lesson.id for lesson in course.lessons if lesson.public]
+    assert django_settings.SAFETY_LESSON in public
+
+
+@pytest.mark.skipif(not SEED_OVERLAP.exists(), reason="the seed overlap tool lives in ../shared")
+def test_the_real_content_is_in_our_own_words():
+    result = subprocess.run(
+        [sys.executable, str(SEED_OVERLAP), "content"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- whatever an author types --------------------------------------------------------
+
+STAGE = stage_file("honesty", 1)
+FRONT_LINES = st.sampled_from(
+    [
+        "id: lesson-a",
+        "id: Not A Slug",
+        "title: T",
+        "summary: S",
+        "order: 1",
+        "order: -3",
+        "public: yes",
+        "stage: honesty",
+        "stage: trust",
+        "<<: {id: Not Slug, order: x, stage: z, public: 2}",
+        "author: me",
+        "empty:",
+    ]
+)
+ODD_FRONT_LINES = st.sampled_from(["title: A: B", "  indented: x", "- item", "&a", "k: *a"])
+BODY_LINES = st.sampled_from(
+    [
+        "---",
+        "## Your Turn",
+        "# Heading",
+        "### Smaller",
+        "1. Question? {#q-a}",
+        "2. Another {#q-b}",
+        "3. No id",
+        "1. {#}",
+        "1. Text {#Bad Id}",
+        "See [a](lesson:lesson-a) and [b](lesson:",
+        "<script>alert(1)</script>",
+        "\t- item",
+        "",
+    ]
+)
+ANY_LINE = st.text(max_size=20)
+LESSON_TEXT = st.one_of(
+    st.text(),
+    st.lists(st.one_of(FRONT_LINES, ODD_FRONT_LINES, BODY_LINES, ANY_LINE), max_size=25).map(
+        "\n".join
+    ),
+    # Shaped like a lesson, so that most examples get past the front matter.
+    st.tuples(
+        st.lists(FRONT_LINES, max_size=8, unique=True),
+        st.lists(st.one_of(BODY_LINES, ANY_LINE), max_size=15),
+    ).map(lambda parts: "---\n" + "\n".join(parts[0]) + "\n---\n" + "\n".join(parts[1])),
+)
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+FRONT_MATTER = st.dictionaries(
+    st.sampled_from(["id", "title", "summary", "order", "stage", "public"]) | st.text(max_size=8),
+    st.sampled_from(["honesty", "x-1", 1, True]) | YAML_VALUES,
+    max_size=7,
+)
+PROPERTY = hypothesis_settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def load_one(lesson: bytes) -> tuple[list[Lesson], list[ContentError]]:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "content"
+        (root / "honesty").mkdir(parents=True)
+        (root / "honesty" / "_stage.md").write_text(STAGE, encoding="utf-8")
+        (root / "honesty" / "lesson.md").write_bytes(lesson)
+        course = load_course(root)
+    return course.lessons, course.errors
+
+
+def assert_lesson_or_errors(lessons: list[Lesson], errors: list[ContentError]) -> None:
+    assert (len(lessons), bool(errors)) in {(1, False), (0, True), (1, True)}
+    for error in errors:
+        assert isinstance(error, ContentError)
+        assert re.match(r"^content/honesty/lesson\.md:\d+: \S", str(error)), str(error)
+
+
+@PROPERTY
+@given(LESSON_TEXT)
+def test_any_text_gives_a_lesson_or_errors(text):
+    assert_lesson_or_errors(*load_one(text.encode("utf-8")))
+
+
+@PROPERTY
+@given(st.binary())
+def test_any_bytes_give_a_lesson_or_errors(raw):
+    assert_lesson_or_errors(*load_one(raw))
+
+
+@PROPERTY
+@given(FRONT_MATTER)
+def test_any_front_matter_gives_a_lesson_or_errors(front):
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    text = f"---\n{dumped}---\nBody.\n\n## Your Turn\n\n1. Why? {{#why}}\n"
+
+    lessons, errors = load_one(text.encode("utf-8"))
+
+    assert_lesson_or_errors(lessons, errors)
+    if not errors:
+        assert lessons[0].id == front["id"]
+        assert lessons[0].order == front["order"]
