@@ -1,0 +1,272 @@
+"""`manage.py sync_content`: mirrors content/ into the database, all or nothing.
+
+Each test works on a copy of the real content in a temporary folder, so it can edit,
+rename and delete lessons the way an author would.
+"""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from course.content import load_course
+from course.models import Lesson, Prompt, Stage
+
+REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
+FIRST = "why-honesty-comes-first"
+SECOND = "secrets-omissions-and-small-lies"
+# No other lesson links to this one, so it can be removed without breaking a link.
+LAST = "the-truth-you-tell-yourself"
+
+
+@pytest.fixture
+def content_dir(tmp_path, settings):
+    folder = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, folder, ignore=shutil.ignore_patterns("README.md"))
+    settings.CONTENT_DIR = folder
+    return folder
+
+
+def sync() -> str:
+    out = io.StringIO()
+    call_command("sync_content", stdout=out)
+    return out.getvalue()
+
+
+def lesson_path(folder, slug):
+    return next(path for path in folder.rglob("*.md") if f"\nid: {slug}\n" in path.read_text())
+
+
+def snapshot() -> list[tuple]:
+    return [
+        *Stage.objects.values_list(),
+        *Lesson.objects.values_list(),
+        *Prompt.objects.values_list(),
+    ]
+
+
+def test_first_sync_mirrors_every_stage_lesson_and_prompt(content_dir, db):
+    course = load_course(content_dir)
+
+    output = sync()
+
+    assert list(Stage.objects.values_list("slug", flat=True)) == ["honesty", "safety", "trust"]
+    assert sorted(Lesson.objects.values_list("slug", flat=True)) == sorted(
+        lesson.id for lesson in course.lessons
+    )
+    assert sorted(Prompt.objects.values_list("slug", flat=True)) == sorted(
+        prompt.id for lesson in course.lessons for prompt in lesson.prompts
+    )
+    assert not Lesson.objects.filter(retired_at__isnull=False).exists()
+    lessons, prompts = len(course.lessons), Prompt.objects.count()
+    assert f"Content synced: {3 + lessons + prompts} added, 0 changed, 0 retired." in output
+    first = Lesson.objects.get(slug=FIRST)
+    assert (first.stage.slug, first.order, first.title) == ("honesty", 1, "Why honesty comes first")
+    assert first.source_path == "content/honesty/01-why-honesty-comes-first.md"
+    assert first.reading_minutes == -(-first.word_count // 200)
+    assert [p.slug for p in first.prompts.order_by("order")] == [
+        "honesty-foundation-condition",
+        "honesty-small-truth-told",
+        "honesty-everyday-truth",
+    ]
+
+
+def test_syncing_again_reports_nothing_changed(content_dir, db):
+    sync()
+    before = snapshot()
+
+    assert sync().strip() == "Content is up to date; nothing changed."
+    assert snapshot() == before
+
+
+def test_retitling_a_lesson_changes_it_in_place(content_dir, db):
+    sync()
+    row = Lesson.objects.get(slug=FIRST)
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(path.read_text().replace("title: Why honesty comes first", "title: Honesty"))
+
+    output = sync()
+
+    assert f"changed: lesson {FIRST}" in output
+    assert "Content synced: 0 added, 1 changed, 0 retired." in output
+    row.refresh_from_db()
+    assert row.title == "Honesty"
+    assert Lesson.objects.get(slug=FIRST).pk == row.pk
+
+
+def test_renaming_a_file_keeps_the_lesson_row(content_dir, db):
+    sync()
+    row = Lesson.objects.get(slug=SECOND)
+    path = lesson_path(content_dir, SECOND)
+    path.rename(path.with_name("09-renamed.md"))
+
+    output = sync()
+
+    assert "0 added" in output
+    assert "0 retired" in output
+    row.refresh_from_db()
+    assert row.source_path == "content/honesty/09-renamed.md"
+    assert row.retired_at is None
+    assert Lesson.objects.filter(slug=SECOND).count() == 1
+
+
+def test_removing_a_lesson_retires_it_and_hides_it(content_dir, db, client, alice):
+    sync()
+    row = Lesson.objects.get(slug=LAST)
+    prompt_slugs = set(row.prompts.values_list("slug", flat=True))
+    lesson_path(content_dir, LAST).unlink()
+
+    output = sync()
+
+    assert f"retired: lesson {LAST}" in output
+    row.refresh_from_db()
+    assert row.retired_at is not None
+    assert set(Prompt.objects.filter(retired_at__isnull=False).values_list("slug", flat=True)) == (
+        prompt_slugs
+    )
+    client.force_login(alice)
+    outline = client.get("/course/").content.decode()
+    assert "The truth you tell yourself" not in outline
+    assert f"/course/{LAST}/" not in outline
+    assert client.get(f"/course/{LAST}/").status_code == 404
+
+
+def test_a_lesson_that_comes_back_is_brought_back(content_dir, db, client):
+    sync()
+    row = Lesson.objects.get(slug=LAST)
+    path = lesson_path(content_dir, LAST)
+    text = path.read_text()
+    path.unlink()
+    sync()
+    path.write_text(text)
+
+    output = sync()
+
+    assert f"changed: lesson {LAST}" in output
+    row.refresh_from_db()
+    assert row.retired_at is None
+    assert not Prompt.objects.filter(lesson=row, retired_at__isnull=False).exists()
+    assert f"/course/{LAST}/" in client.get("/course/").content.decode()
+
+
+def test_invalid_content_changes_nothing(content_dir, db):
+    sync()
+    before = snapshot()
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(path.read_text().replace("title: Why honesty comes first", "title: Edited"))
+    (content_dir / "honesty" / "99-broken.md").write_text("No front matter.\n")
+    lesson_path(content_dir, SECOND).unlink()
+
+    with pytest.raises(CommandError) as failure:
+        sync()
+
+    message = str(failure.value)
+    assert "content/honesty/99-broken.md:1: front matter missing" in message
+    assert "nothing was changed" in message
+    assert snapshot() == before
+    assert Lesson.objects.get(slug=FIRST).title == "Why honesty comes first"
+
+
+def test_invalid_content_in_a_fresh_database_adds_nothing(content_dir, db):
+    (content_dir / "trust" / "_stage.md").unlink()
+
+    with pytest.raises(CommandError, match=r"content/trust/01-what-trust-is\.md:1: unknown stage"):
+        sync()
+
+    assert snapshot() == []
+
+
+# --- rendering --------------------------------------------------------------------------
+
+
+def test_headings_get_anchors_and_lesson_links_become_course_urls(content_dir, db):
+    sync()
+
+    html = Lesson.objects.get(slug=FIRST).body_html
+
+    assert '<h2 id="building-on-solid-ground">Building on solid ground</h2>' in html
+    assert f'href="/course/{SECOND}/"' in html
+    assert "lesson:" not in html
+
+
+def test_unsafe_html_in_a_lesson_is_stripped(content_dir, db, client):
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(
+        path.read_text().replace(
+            "## Building on solid ground",
+            '<script>alert("body")</script>\n\n'
+            '<p onclick="steal()">Click me</p>\n\n'
+            '[a trap](javascript:alert("link"))\n\n'
+            "## Building on solid ground",
+        )
+    )
+    sync()
+
+    html = Lesson.objects.get(slug=FIRST).body_html
+    page = client.get(f"/course/{FIRST}/").content.decode()
+
+    for text in (html, page):
+        assert "Click me" in text
+        assert "alert(" not in text
+        assert "onclick" not in text
+        assert "steal()" not in text
+        assert "javascript:" not in text
+
+
+def test_questions_are_rendered_inline(content_dir, db):
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(
+        path.read_text().replace(
+            "3. What is one ordinary",
+            "3. What is *one* ordinary",
+        )
+    )
+    sync()
+
+    prompt = Prompt.objects.get(slug="honesty-everyday-truth")
+
+    assert prompt.text.startswith("What is *one* ordinary")
+    assert prompt.text_html.startswith("What is <em>one</em> ordinary")
+    assert "{#" not in prompt.text_html
+
+
+def test_editing_a_lesson_body_and_question_renders_them_again(content_dir, db):
+    sync()
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(
+        path.read_text()
+        .replace("## Building on solid ground", "## Building on firm ground")
+        .replace("3. What is one ordinary", "3. What is **one** ordinary")
+    )
+
+    output = sync()
+
+    assert f"changed: lesson {FIRST}" in output
+    assert "changed: prompt honesty-everyday-truth" in output
+    html = Lesson.objects.get(slug=FIRST).body_html
+    assert '<h2 id="building-on-firm-ground">Building on firm ground</h2>' in html
+    assert "solid ground" not in html
+    prompt = Prompt.objects.get(slug="honesty-everyday-truth")
+    assert prompt.text_html.startswith("What is <strong>one</strong> ordinary")
+
+
+def test_a_large_course_renders_the_same_as_one_lesson_at_a_time(content_dir, db):
+    """Enough lessons that sync renders them in worker processes."""
+    text = lesson_path(content_dir, FIRST).read_text()
+    for number in range(120):
+        copy = text.replace(f"id: {FIRST}", f"id: copy-{number}").replace("{#", f"{{#c{number}-")
+        (content_dir / "honesty" / f"50-copy-{number}.md").write_text(copy)
+    expected = {lesson.id: lesson for lesson in load_course(content_dir).lessons}
+
+    sync()
+
+    rows = Lesson.objects.all()
+    assert len(rows) == len(expected) == 133
+    for row in rows:
+        assert row.body_html == expected[row.slug].body_html, row.slug
+    for prompt in Prompt.objects.select_related("lesson"):
+        lesson = expected[prompt.lesson.slug]
+        assert prompt.text_html == next(p.text_html for p in lesson.prompts if p.id == prompt.slug)
