@@ -62,3 +62,27 @@ def test_an_unparseable_database_url_is_named():
     result = run_manage("check", DATABASE_URL="nonsense://what")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_production_cookies_and_transport_are_locked_down():
+    shown = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", shown, **production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "True",
+    ]
+
+
+def test_production_refuses_to_start_without_journal_keys():
+    result = run_manage("check", **production_env(TRELLIS_JOURNAL_KEYS=""))
+    assert result.returncode != 0
+    assert "TRELLIS_JOURNAL_KEYS must be set" in result.stderr
