@@ -221,8 +221,9 @@ def render_lessons(lessons: Sequence[Lesson]) -> None:
     """Render many lessons' HTML ahead of time, spread over the machine's cores.
 
     Afterwards `lesson.body_html` and each `prompt.text_html` are ready, exactly as if
-    each had been read (and so rendered) one by one.
+    each had been read (and so rendered) one by one. Lessons already rendered are skipped.
     """
+    lessons = [lesson for lesson in lessons if "body_html" not in lesson.__dict__]
     jobs = [
         (lesson.body_markdown, [prompt.text for prompt in lesson.prompts]) for lesson in lessons
     ]
