@@ -63,7 +63,9 @@ def us(request: HttpRequest) -> HttpResponse:
 
 
 def our_journey(user, partner) -> dict:
-    """Both spouses' progress and shared answers, in a fixed number of queries."""
+    """Both spouses' progress, shared answers and shared check-ins, in a fixed number of
+    queries."""
+    from course.checkins import our_trust
     from course.journey import build_journey
     from course.models import Answer, Completion, Prompt, Stage
 
@@ -103,6 +105,7 @@ def our_journey(user, partner) -> dict:
         "prompts": prompts,
         "my_membership": user.membership,
         "walking_together": user.membership.walk_together and partner.membership.walk_together,
+        **our_trust(user, partner),
     }
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from course import checkin_urls
 from course.views import pages
 
 urlpatterns = [
@@ -8,6 +9,8 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("course/", include("course.urls")),
     path("journal/", include("course.journal_urls")),
+    path("check-ins/", include(checkin_urls.checkins)),
+    path("commitments/", include(checkin_urls.commitments)),
     path("us/", include("accounts.couple_urls")),
     path("account/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

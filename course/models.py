@@ -195,3 +195,143 @@ class AnswerVersion(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.version} of answer {self.answer_id}"
+
+
+# --- Trust over time: check-ins and commitments ----------------------------------------
+
+# The signs of trust from the trust lessons, in our own words: (field, short label, statement).
+SIGNS = (
+    ("says", "Say what we mean", "We say what we mean."),
+    ("follows", "Follow through", "We follow through on what we say."),
+    ("seeks", "Seek the good", "We seek the good of our relationship."),
+    ("priority", "A priority", "Our relationship is a priority to each of us."),
+    ("avoids", "Avoid harm", "We avoid what harms our relationship."),
+    ("works", "Work through problems", "We work through problems together."),
+    ("invests", "Invest", "We invest more than we take."),
+)
+SIGN_FIELDS = tuple(field for field, _, _ in SIGNS)
+
+
+def _rating(statement: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(help_text=f"1 to 5: {statement}")
+
+
+class CheckIn(models.Model):
+    """One spouse's ratings of the signs of trust on one day (one check-in per day).
+
+    Scores are private unless `shared`; the note is shared only if `note_shared` too.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    taken_on = models.DateField()
+    says = _rating(SIGNS[0][2])
+    follows = _rating(SIGNS[1][2])
+    seeks = _rating(SIGNS[2][2])
+    priority = _rating(SIGNS[3][2])
+    avoids = _rating(SIGNS[4][2])
+    works = _rating(SIGNS[5][2])
+    invests = _rating(SIGNS[6][2])
+    note = EncryptedTextField(blank=True)
+    shared = models.BooleanField(default=False, help_text="The scores are shared with the spouse.")
+    note_shared = models.BooleanField(default=False, help_text="The note is shared too.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "taken_on"], name="one_checkin_per_day"),
+            models.CheckConstraint(
+                condition=~models.Q(note_shared=True, shared=False),
+                name="checkin_note_shared_only_with_scores",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+                    name=f"checkin_{field}_1_to_5",
+                )
+                for field in SIGN_FIELDS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the note: this string can end up in logs and the admin.
+        return f"check-in {self.pk} by user {self.author_id} on {self.taken_on}"
+
+    @property
+    def scores(self) -> list[int]:
+        return [getattr(self, field) for field in SIGN_FIELDS]
+
+    @property
+    def average(self) -> float:
+        return sum(self.scores) / len(SIGN_FIELDS)
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def marked_since(self, since):
+        return self.filter(status__in=["kept", "not_kept"], marked_at__gte=since)
+
+
+class Commitment(models.Model):
+    """A small, concrete promise with a due date, kept or not by its author.
+
+    A spouse can also propose one to their partner: it is then the partner's commitment
+    (`author`), waiting as PROPOSED until they accept (OPEN) or decline. Proposals are
+    always shared, since both spouses take part in them.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed, waiting for an answer"
+        DECLINED = "declined", "Declined"
+        OPEN = "open", "Open"
+        KEPT = "kept", "Kept"
+        NOT_KEPT = "not_kept", "Not kept"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitments"
+    )
+    text = EncryptedTextField()
+    due_on = models.DateField()
+    shared = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome_note = EncryptedTextField(blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    partner_confirmed_at = models.DateTimeField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments_proposed",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(proposed_by__isnull=True) | models.Q(shared=True),
+                name="commitment_proposals_are_shared",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(partner_confirmed_at__isnull=True) | models.Q(status="kept"),
+                name="commitment_confirmed_only_when_kept",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: this string can end up in logs and the admin.
+        return f"commitment {self.pk} by user {self.author_id} due {self.due_on} ({self.status})"
+
+    @property
+    def is_marked(self) -> bool:
+        return self.status in (self.Status.KEPT, self.Status.NOT_KEPT)
+
+    @property
+    def dated_in_the_past(self) -> bool:
+        """Written after its own due date: allowed (a promise noted late), but flagged."""
+        return self.due_on < timezone.localdate(self.created_at)

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.sharing import partner_of
+from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
 from course.models import Completion, LastOpened, Prompt
 from course.progress import journey_for
 
@@ -35,6 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "journey": journey,
         "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
         "unanswered": list(unanswered),
+        "checkin_days": days_since_last_checkin(request.user),
+        "checkin_suggest_after": SUGGEST_AFTER_DAYS,
     }
     return render(request, "course/home.html", context)
 

@@ -1,0 +1,272 @@
+"""Trust over time: /check-ins/ (rate the signs of trust, see them over time, share) and
+/commitments/ (small promises kept, confirmed, proposed).
+
+Another spouse's check-ins and commitments are read only through `accounts.sharing`;
+a commitment nobody may see answers 404, one they may see but not change answers 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.sharing import (
+    checkins_visible_to,
+    commitments_visible_to,
+    may_see_commitment,
+    partner_of,
+)
+from course import commitments as promises
+from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
+from course.checkins import (
+    history_charts,
+    history_rows,
+    record_checkin,
+    set_checkin_sharing,
+    sharing_defaults,
+)
+from course.models import SIGN_FIELDS, SIGNS, Commitment
+
+
+def _long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# --- check-ins ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_safe
+def checkins(request: HttpRequest) -> HttpResponse:
+    mine = list(checkins_visible_to(request.user, request.user))
+    overall, sign_charts = history_charts(mine)
+    return render(
+        request,
+        "course/checkins/index.html",
+        {
+            "partner": partner_of(request.user),
+            "checkins": history_rows(mine),
+            "overall_chart": overall,
+            "sign_charts": sign_charts,
+            "signs": SIGNS,
+            "shared_count": sum(1 for c in mine if c.shared),
+            "notes_shared_count": sum(1 for c in mine if c.note_shared),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def take(request: HttpRequest) -> HttpResponse:
+    partner = partner_of(request.user)
+    if request.method == "GET":
+        latest = list(checkins_visible_to(request.user, request.user).order_by("-taken_on")[:1])
+        initial = {"taken_on": timezone.localdate(), **sharing_defaults(latest)}
+        form = CheckInForm(initial=initial, partner=partner)
+        return render(request, "course/checkins/take.html", {"form": form, "partner": partner})
+
+    form = CheckInForm(request.POST, partner=partner)
+    if not form.is_valid():
+        context = {"form": form, "partner": partner}
+        return render(request, "course/checkins/take.html", context, status=400)
+    data = form.cleaned_data
+    _, created = record_checkin(
+        author=request.user,
+        taken_on=data["taken_on"],
+        scores={field: data[field] for field in SIGN_FIELDS},
+        note=data["note"],
+        shared=data["shared"],
+        note_shared=data["note_shared"],
+    )
+    day = _long_date(data["taken_on"])
+    messages.success(
+        request,
+        f"Your check-in for {day} is saved."
+        if created
+        else f"Your check-in for {day} is updated (one check-in per day).",
+    )
+    return redirect("checkins:index")
+
+
+@never_cache
+@login_required
+@require_POST
+def sharing(request: HttpRequest) -> HttpResponse:
+    what, choice = request.POST.get("what"), request.POST.get("share")
+    if what not in ("scores", "notes") or choice not in ("on", "off"):
+        messages.error(request, "Please choose what to share.")
+        return redirect("checkins:index")
+    on = choice == "on"
+    set_checkin_sharing(author=request.user, **{what: on})
+    partner = partner_of(request.user)
+    name = partner.display_name if partner else "your spouse"
+    text = {
+        ("scores", True): f"Your check-in scores are shared with {name}.",
+        ("scores", False): "Your check-ins, scores and notes, are private again.",
+        ("notes", True): f"Your check-in scores and notes are shared with {name}.",
+        ("notes", False): "Your check-in notes are private again.",
+    }[what, on]
+    messages.success(request, text)
+    return redirect(reverse("checkins:index") + "#sharing")
+
+
+# --- commitments -----------------------------------------------------------------------------
+
+
+def _commitments_page(request, *, form=None, proposal_form=None, status=200) -> HttpResponse:
+    """The whole page in a fixed number of queries, however many commitments there are."""
+    partner = partner_of(request.user)
+    mine = list(commitments_visible_to(request.user, request.user).select_related("proposed_by"))
+    theirs = (
+        list(commitments_visible_to(request.user, partner, partner_checked=True)) if partner else []
+    )
+    today = timezone.localdate()
+    context = {
+        "partner": partner,
+        "mine": promises.group(mine, today),
+        "theirs": promises.group(theirs, today),
+        "tally": promises.tally(mine),
+        "today": today,
+        "form": form or CommitmentForm(partner=partner, initial={"due_on": today}),
+        "proposal_form": proposal_form or ProposalForm(initial={"due_on": today}),
+    }
+    return render(request, "course/checkins/commitments.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def commitments(request: HttpRequest) -> HttpResponse:
+    return _commitments_page(request)
+
+
+@never_cache
+@login_required
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    form = CommitmentForm(request.POST, partner=partner_of(request.user))
+    if not form.is_valid():
+        return _commitments_page(request, form=form, status=400)
+    try:
+        made = promises.make_commitment(author=request.user, **form.cleaned_data)
+    except promises.CommitmentRefused as refused:
+        form.add_error("text", str(refused))
+        return _commitments_page(request, form=form, status=400)
+    if made.due_on < timezone.localdate():
+        messages.warning(
+            request,
+            f"Saved, though its date ({_long_date(made.due_on)}) has already passed. "
+            "You can mark it kept or not kept now.",
+        )
+    else:
+        messages.success(request, "Your commitment is saved.")
+    return redirect("commitments:index")
+
+
+@never_cache
+@login_required
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    partner = partner_of(request.user)
+    form = ProposalForm(request.POST)
+    if not form.is_valid():
+        return _commitments_page(request, proposal_form=form, status=400)
+    try:
+        promises.propose_commitment(proposer=request.user, partner=partner, **form.cleaned_data)
+    except promises.CommitmentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("commitments:index")
+    messages.success(request, f"Your proposal is waiting for {partner.display_name}'s answer.")
+    return redirect("commitments:index")
+
+
+def _visible(request: HttpRequest, pk: int) -> Commitment:
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("author", "proposed_by"), pk=pk
+    )
+    if not may_see_commitment(request.user, commitment):
+        raise Http404("No such commitment.")
+    return commitment
+
+
+def _refused(request: HttpRequest, commitment: Commitment, reason: str) -> HttpResponse:
+    context = {"commitment": commitment, "reason": reason}
+    return render(request, "course/checkins/refused.html", context, status=403)
+
+
+@never_cache
+@login_required
+@require_safe
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible(request, pk)
+    return render(
+        request,
+        "course/checkins/commitment.html",
+        {"commitment": found, "form": MarkForm(), "today": timezone.localdate()},
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def mark(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible(request, pk)
+    form = MarkForm(request.POST)
+    valid = form.is_valid()  # before the author check, so cleaned_data always exists
+    if found.author_id == request.user.pk and not valid:
+        context = {"commitment": found, "form": form, "today": timezone.localdate()}
+        return render(request, "course/checkins/commitment.html", context, status=400)
+    try:
+        promises.mark_commitment(
+            author=request.user,
+            commitment=found,
+            kept=form.cleaned_data.get("outcome") == "kept",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except promises.CommitmentRefused as refused:
+        return _refused(request, found, str(refused))
+    messages.success(
+        request,
+        "Marked kept."
+        if form.cleaned_data["outcome"] == "kept"
+        else "Marked not kept. Thank you for being honest about it.",
+    )
+    return redirect("commitments:index")
+
+
+@never_cache
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible(request, pk)
+    try:
+        promises.confirm_kept(viewer=request.user, commitment=found)
+    except promises.CommitmentRefused as refused:
+        return _refused(request, found, str(refused))
+    messages.success(request, f"You confirmed that {found.author.display_name} kept it.")
+    return redirect(reverse("commitments:index") + "#theirs")
+
+
+@never_cache
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible(request, pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        promises.answer_proposal(author=request.user, commitment=found, accept=accept)
+    except promises.CommitmentRefused as refused:
+        return _refused(request, found, str(refused))
+    messages.success(
+        request,
+        "You accepted it: it is now one of your commitments."
+        if accept
+        else "You declined it. That is all right: say what you can do instead.",
+    )
+    return redirect("commitments:index")

@@ -1,0 +1,426 @@
+"""Trust check-ins and commitments through their URLs: bad input, markup shown as text,
+who sees what (alice and bob are linked, carol is a stranger), and query counts.
+
+alice checks in and makes commitments; bob is her spouse, who sees only what she shares
+and may confirm, but never mark, her commitments; carol sees nothing of either.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.services import accept_invitation, create_invitation, unlink
+from accounts.sharing import checkins_visible_to, commitments_visible_to
+from course.checkins import record_checkin
+from course.commitments import make_commitment, mark_commitment, propose_commitment
+from course.models import SIGN_FIELDS, CheckIn, Commitment
+
+MARKUP = '<script>alert("boo")</script><b>bold</b>'
+ESCAPED = "&lt;script&gt;alert(&quot;boo&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;"
+
+
+def today():
+    return timezone.localdate()
+
+
+def days_ago(days: int):
+    return today() - timedelta(days=days)
+
+
+def ratings(value: int = 4, **overrides) -> dict:
+    return {**dict.fromkeys(SIGN_FIELDS, value), **overrides}
+
+
+def checkin(user, days: int = 0, value: int = 4, **extra) -> CheckIn:
+    made, _ = record_checkin(author=user, taken_on=days_ago(days), scores=ratings(value), **extra)
+    return made
+
+
+def signed_in(user) -> Client:
+    """A browser signed in as `user`, past its first request, so that query counts
+    compare like with like."""
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get("/healthz").status_code == 200
+    return browser
+
+
+@pytest.fixture
+def couple(alice, bob):
+    created = create_invitation(inviter=alice)
+    accept_invitation(invitation=created.invitation, user=bob)
+    return alice, bob
+
+
+def post_checkin(browser, **data):
+    payload = {"taken_on": today().isoformat(), **ratings(), **data}
+    return browser.post("/check-ins/new/", {k: v for k, v in payload.items() if v is not None})
+
+
+# --- taking a check-in ----------------------------------------------------------------------
+
+
+def test_the_form_offers_seven_rating_groups_dated_today(alice):
+    page = signed_in(alice).get("/check-ins/new/").content.decode()
+    assert page.count('<fieldset class="rating-group') == 7
+    assert page.count("<legend>") == 8  # seven signs and the sharing choices
+    assert "We follow through on what we say." in page
+    assert f'value="{today().isoformat()}"' in page
+
+
+def test_a_check_in_is_saved_and_shown_as_chart_and_table(alice):
+    browser = signed_in(alice)
+    response = post_checkin(browser, taken_on=days_ago(3).isoformat(), says=2, note="A calm week.")
+    assert response.status_code == 302
+
+    saved = CheckIn.objects.get(author=alice)
+    assert saved.taken_on == days_ago(3) and saved.says == 2 and saved.follows == 4
+    assert not saved.shared and not saved.note_shared
+    page = browser.get("/check-ins/").content.decode()
+    assert 'role="img"' in page and '<title id="chart-overall-title">' in page
+    assert page.count("<svg") == 8  # the average, then one small chart per sign
+    assert "3.7" in page  # (2 + 6 * 4) / 7, in the table
+    assert "A calm week." in page
+
+
+def test_missing_and_out_of_range_ratings_keep_what_was_given_and_mark_the_gaps(alice):
+    browser = signed_in(alice)
+    response = post_checkin(
+        browser, says=5, follows=7, seeks=None, priority="many", note="Still here."
+    )
+
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+    page = response.content.decode()
+    assert re.search(r'<input type="radio" name="says" value="5"[^>]*checked', page)
+    assert re.search(r'<input type="radio" name="avoids" value="4"[^>]*checked', page)
+    for gap in ("follows", "seeks", "priority"):
+        assert f'class="rating-group field-invalid" id="sign-{gap}"' in page
+        assert f'href="#sign-{gap}"' in page  # listed in the summary at the top
+    assert 'class="rating-group field-invalid" id="sign-says"' not in page
+    assert page.count("Please choose a rating from 1 to 5") == 3
+    assert "Still here.</textarea>" in page
+
+
+def test_a_check_in_cannot_be_dated_in_the_future(alice):
+    response = post_checkin(signed_in(alice), taken_on=(today() + timedelta(days=1)).isoformat())
+    assert response.status_code == 400
+    assert "cannot be dated in the future" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_a_second_check_in_on_the_same_day_updates_the_first(alice):
+    browser = signed_in(alice)
+    post_checkin(browser, says=1)
+    response = post_checkin(browser, says=5)
+    assert response.status_code == 302
+    assert CheckIn.objects.get(author=alice).says == 5
+
+
+def test_notes_with_markup_are_shown_as_text(alice):
+    browser = signed_in(alice)
+    post_checkin(browser, note=MARKUP)
+    page = browser.get("/check-ins/").content.decode()
+    assert ESCAPED in page
+    assert "<script>alert" not in page and "<b>bold</b>" not in page
+
+
+def test_notes_are_encrypted_in_the_database(alice):
+    checkin(alice, note="the blue lighthouse")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM course_checkin")
+        (raw,) = cursor.fetchone()
+    assert raw.startswith("gAAAA") and "lighthouse" not in raw
+
+
+def test_the_database_refuses_a_rating_outside_1_to_5(alice):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckIn.objects.create(author=alice, taken_on=today(), **ratings(invests=6))
+
+
+def test_the_chart_draws_no_inline_styles_and_escapes_names(couple):
+    alice, bob = couple
+    bob.display_name = "<b>Bob</b>"
+    bob.save()
+    checkin(alice, days=2)
+    checkin(bob, days=1, shared=True)
+    page = signed_in(alice).get("/us/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "style" not in svg
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in svg and "<b>Bob" not in svg
+
+
+# --- the home page's gentle suggestion -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (None, "Take your first check-in"),
+        (10, "It has been 10 days since your last check-in"),
+        (2, "Your last check-in was 2 days ago"),
+    ],
+)
+def test_home_suggests_a_weekly_check_in(alice, days, expected):
+    if days is not None:
+        checkin(alice, days=days)
+    assert expected in signed_in(alice).get("/").content.decode()
+
+
+# --- who sees check-ins --------------------------------------------------------------------
+
+
+def test_the_partner_sees_scores_only_once_shared_and_notes_only_when_chosen(couple):
+    alice, bob = couple
+    checkin(alice, days=7, value=2, note="My private worry.")
+    checkin(alice, days=1, value=4, note="A better week.")
+    checkin(bob, days=3, value=3)
+    bob_browser, alice_browser = signed_in(bob), signed_in(alice)
+
+    page = bob_browser.get("/us/").content.decode()
+    assert "line appears here when they share" in page
+    assert "chart-line-partner" not in page
+
+    alice_browser.post("/check-ins/sharing/", {"what": "scores", "share": "on"})
+    page = bob_browser.get("/us/").content.decode()
+    assert "chart-line-partner" in page and "Alice: 2 check-ins" in page
+    assert "My private worry." not in page and "A better week." not in page
+
+    alice_browser.post("/check-ins/sharing/", {"what": "notes", "share": "on"})
+    page = bob_browser.get("/us/").content.decode()
+    assert "My private worry." in page and "A better week." in page
+
+    alice_browser.post("/check-ins/sharing/", {"what": "scores", "share": "off"})
+    page = bob_browser.get("/us/").content.decode()
+    assert "chart-line-partner" not in page and "A better week." not in page
+
+
+def test_a_stranger_sees_no_check_ins_and_unlinking_ends_sharing(couple, carol):
+    alice, bob = couple
+    checkin(alice, shared=True, note_shared=True, note="For Bob only.")
+    assert checkins_visible_to(carol, alice).count() == 0
+    assert checkins_visible_to(bob, alice).count() == 1
+    assert "For Bob only." not in signed_in(carol).get("/us/").content.decode()
+
+    unlink(user=alice)
+    assert checkins_visible_to(bob, alice).count() == 0
+    assert "For Bob only." not in signed_in(bob).get("/us/").content.decode()
+
+
+def test_check_in_pages_need_signing_in(client):
+    for url in ("/check-ins/", "/check-ins/new/", "/commitments/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# --- commitments ---------------------------------------------------------------------------
+
+
+def post_commitment(browser, text="I'll be home by 6 on Tuesday.", due_on=None, **data):
+    payload = {"text": text, "due_on": (due_on or today()).isoformat(), **data}
+    return browser.post("/commitments/new/", payload, follow=True)
+
+
+def test_a_commitment_with_a_past_date_is_saved_and_flagged(alice):
+    response = post_commitment(signed_in(alice), due_on=days_ago(2))
+    page = response.content.decode()
+    assert Commitment.objects.get(author=alice).due_on == days_ago(2)
+    assert "has already passed" in page and "Dated in the past" in page
+
+
+def test_a_commitment_needs_text_and_a_real_date(alice):
+    response = signed_in(alice).post("/commitments/new/", {"text": " ", "due_on": "soon"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required." in page and "Please enter a date" in page
+    assert not Commitment.objects.exists()
+
+
+def test_commitment_text_and_notes_with_markup_are_shown_as_text(couple):
+    alice, bob = couple
+    browser = signed_in(alice)
+    post_commitment(browser, text=MARKUP, shared="on")
+    made = Commitment.objects.get(author=alice)
+    browser.post(f"/commitments/{made.pk}/mark/", {"outcome": "kept", "note": MARKUP})
+    for viewer, url in ((browser, "/commitments/"), (signed_in(bob), f"/commitments/{made.pk}/")):
+        page = viewer.get(url).content.decode()
+        assert page.count(ESCAPED) >= 2
+        assert "<script>alert" not in page
+
+
+def test_only_the_author_marks_a_commitment(couple, carol):
+    alice, bob = couple
+    private = make_commitment(author=alice, text="Private step.", due_on=today())
+    shared = make_commitment(author=alice, text="Shared step.", due_on=today(), shared=True)
+    bob_browser = signed_in(bob)
+
+    for commitment, status in ((private, 404), (shared, 403)):
+        response = bob_browser.post(f"/commitments/{commitment.pk}/mark/", {"outcome": "kept"})
+        assert response.status_code == status
+    assert "Only the person who made a commitment" in response.content.decode()
+    assert bob_browser.get(f"/commitments/{private.pk}/").status_code == 404
+    for commitment in (private, shared):
+        url = f"/commitments/{commitment.pk}/"
+        assert signed_in(carol).get(url).status_code == 404
+        assert signed_in(carol).post(url + "mark/", {"outcome": "kept"}).status_code == 404
+    assert set(Commitment.objects.values_list("status", flat=True)) == {"open"}
+
+    response = signed_in(alice).post(
+        f"/commitments/{private.pk}/mark/", {"outcome": "not_kept", "note": "I was late."}
+    )
+    assert response.status_code == 302
+    private.refresh_from_db()
+    assert private.status == "not_kept" and private.outcome_note == "I was late."
+    assert private.marked_at is not None
+
+
+def test_marking_without_choosing_an_outcome_asks_again(alice):
+    made = make_commitment(author=alice, text="A step.", due_on=today())
+    response = signed_in(alice).post(f"/commitments/{made.pk}/mark/", {"note": "Kept my note."})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Please choose kept or not kept." in page and "Kept my note.</textarea>" in page
+
+
+def test_the_partner_confirms_a_shared_commitment_kept(couple, carol):
+    alice, bob = couple
+    made = make_commitment(
+        author=alice, text="Bank statement on Friday.", due_on=today(), shared=True
+    )
+    url = f"/commitments/{made.pk}/confirm/"
+    assert signed_in(bob).post(url).status_code == 403  # not kept yet
+    mark_commitment(author=alice, commitment=made, kept=True)
+
+    assert signed_in(alice).post(url).status_code == 403  # not her own
+    assert signed_in(carol).post(url).status_code == 404
+    page = signed_in(bob).post(url, follow=True).content.decode()
+    assert "You confirmed that Alice kept it." in page
+    made.refresh_from_db()
+    assert made.partner_confirmed_at is not None
+    assert "Confirmed by Bob" in signed_in(alice).get("/commitments/").content.decode()
+
+
+def test_a_private_commitment_cannot_be_confirmed_by_the_partner(couple):
+    alice, bob = couple
+    made = make_commitment(author=alice, text="Only mine.", due_on=today())
+    mark_commitment(author=alice, commitment=made, kept=True)
+    assert signed_in(bob).post(f"/commitments/{made.pk}/confirm/").status_code == 404
+    assert "Only mine." not in signed_in(bob).get("/commitments/").content.decode()
+
+
+def test_the_partner_proposes_and_the_other_accepts_or_declines(couple, carol):
+    alice, bob = couple
+    bob_browser, alice_browser = signed_in(bob), signed_in(alice)
+    for text in ("Call me at lunch.", "Show me your phone."):
+        bob_browser.post("/commitments/propose/", {"text": text, "due_on": today().isoformat()})
+    call, phone = Commitment.objects.order_by("pk")
+    assert (call.author, call.proposed_by, call.status, call.shared) == (
+        alice,
+        bob,
+        "proposed",
+        True,
+    )
+
+    page = alice_browser.get("/commitments/").content.decode()
+    assert "Proposed to you" in page and "Call me at lunch." in page
+    assert (
+        bob_browser.post(f"/commitments/{call.pk}/answer/", {"answer": "accept"}).status_code == 403
+    )
+    alice_browser.post(f"/commitments/{call.pk}/answer/", {"answer": "accept"})
+    alice_browser.post(f"/commitments/{phone.pk}/answer/", {"answer": "decline"})
+    call.refresh_from_db()
+    phone.refresh_from_db()
+    assert (call.status, phone.status) == ("open", "declined")
+    assert signed_in(bob).get("/commitments/").content.decode().count("Call me at lunch.") == 1
+
+    signed_in(carol).post("/commitments/propose/", {"text": "Hi.", "due_on": today().isoformat()})
+    assert not Commitment.objects.filter(proposed_by=carol).exists()
+
+
+def test_commitments_visible_to_by_persona(couple, carol):
+    alice, bob = couple
+    make_commitment(author=alice, text="Private.", due_on=today())
+    make_commitment(author=alice, text="Shared.", due_on=today(), shared=True)
+    propose_commitment(proposer=bob, partner=alice, text="Proposed.", due_on=today())
+    seen = {
+        viewer.display_name: sorted(c.text for c in commitments_visible_to(viewer, alice))
+        for viewer in (alice, bob, carol)
+    }
+    assert seen == {
+        "Alice": ["Private.", "Proposed.", "Shared."],
+        "Bob": ["Proposed.", "Shared."],
+        "Carol": [],
+    }
+
+
+def test_the_tally_counts_the_last_30_days_and_us_shows_only_shared_ones(couple):
+    alice, bob = couple
+    for number in range(11):
+        made = make_commitment(
+            author=alice, text=f"Step {number}.", due_on=days_ago(number), shared=number < 6
+        )
+        mark_commitment(author=alice, commitment=made, kept=number != 3)
+    # The last one (kept, private) was marked 31 days ago: outside the window.
+    Commitment.objects.filter(pk=made.pk).update(marked_at=timezone.now() - timedelta(days=31))
+
+    page = signed_in(alice).get("/commitments/").content.decode()
+    assert "kept 9 of 10 in the last 30 days" in page
+    page = signed_in(bob).get("/us/").content.decode()
+    assert "Alice: kept 5 of 6 in the last 30 days" in page
+    assert "You: none marked in the last 30 days" in page
+
+
+# --- a fixed number of queries -------------------------------------------------------------
+
+
+def _queries(browser, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get(url).status_code == 200
+    return len(queries)
+
+
+def test_check_in_history_takes_as_many_queries_for_200_as_for_1(couple):
+    alice, bob = couple
+    checkin(alice, days=0)
+    checkin(bob, days=0, shared=True)
+    browser = signed_in(alice)
+    one = {url: _queries(browser, url) for url in ("/check-ins/", "/us/")}
+
+    for user in (alice, bob):
+        CheckIn.objects.bulk_create(
+            CheckIn(author=user, taken_on=days_ago(day), shared=True, note="n", **ratings(3))
+            for day in range(1, 200)
+        )
+    assert CheckIn.objects.filter(author=alice).count() == 200
+    many = {url: _queries(browser, url) for url in ("/check-ins/", "/us/")}
+    assert many == one
+
+
+def test_the_commitments_page_takes_as_many_queries_for_200_as_for_1(couple):
+    alice, bob = couple
+    make_commitment(author=alice, text="One.", due_on=today(), shared=True)
+    make_commitment(author=bob, text="Theirs.", due_on=today(), shared=True)
+    browser = signed_in(alice)
+    one = _queries(browser, "/commitments/")
+
+    statuses = ["open", "kept", "not_kept", "proposed", "declined"]
+    Commitment.objects.bulk_create(
+        Commitment(
+            author=author,
+            text=f"Step {number}.",
+            due_on=days_ago(number - 100),
+            shared=True,
+            status=statuses[number % 5],
+            proposed_by=bob if author == alice and statuses[number % 5] == "proposed" else None,
+            marked_at=timezone.now() if statuses[number % 5] in ("kept", "not_kept") else None,
+        )
+        for author in (alice, bob)
+        for number in range(199)
+    )
+    assert Commitment.objects.filter(author=alice).count() == 200
+    assert _queries(browser, "/commitments/") == one
