@@ -3,8 +3,17 @@ from django import forms
 from course.models import Sharing
 
 
+class JournalTextField(forms.CharField):
+    """Pasted text can carry NUL bytes. Django refuses them outright, which would leave
+    an autosave failing forever over an invisible character; drop them instead, as
+    `save_answer` does."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+
 class AnswerForm(forms.Form):
-    text = forms.CharField(
+    text = JournalTextField(
         label="Your answer",
         required=False,
         help_text="Private to you. Light formatting works: *emphasis*, **strong**, "

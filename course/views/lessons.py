@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import notify_partner
@@ -24,6 +25,8 @@ def outline(request: HttpRequest) -> HttpResponse:
     return render(request, "course/outline.html", {"journey": journey})
 
 
+# Signed in, the page holds the reader's private answers in its forms.
+@never_cache
 @require_safe
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     journey = journey_for(request.user)

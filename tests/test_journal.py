@@ -1,0 +1,483 @@
+"""The private journal through its URLs: saving, conflicts, limits, escaping, sharing,
+history, search, export, and what must never leak (to the database in plain text, to
+the other spouse, to caches, logs or email). alice writes; bob is her spouse, whose
+answers she must not see unless he shares them."""
+
+import json
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from course.models import Answer, AnswerVersion, Prompt, Sharing
+from tests.factories import (
+    answer,
+    copy_real_content,
+    lesson_slugs,
+    link,
+    prompt_slugs,
+    signed_in,
+    sync,
+    write_course,
+)
+
+SECRET = "the blue lighthouse behind the bakery"
+LIMIT_MESSAGE = "the limit is 50,000"
+
+
+@pytest.fixture
+def prompt(content) -> str:
+    """A question from the first lesson, which everyone may answer."""
+    return prompt_slugs(lesson_slugs("honesty")[0])[0]
+
+
+def post_answer(
+    client, prompt: str, text: str, base_version: int = 0, *, as_json=False, follow=False, **data
+):
+    headers = {"Accept": "application/json"} if as_json else {}
+    payload = {"text": text, "base_version": base_version, **data}
+    return client.post(f"/journal/{prompt}/", payload, headers=headers, follow=follow)
+
+
+def stored(user, prompt: str) -> Answer | None:
+    return Answer.objects.filter(author=user, prompt_id=prompt).first()
+
+
+def age_versions(hours: int = 1) -> None:
+    """Make earlier saves look old, so the next save starts a new version."""
+    AnswerVersion.objects.update(saved_at=F("saved_at") - timedelta(hours=hours))
+
+
+def textarea_value(html: str) -> str:
+    found = re.search(r'<textarea name="text"[^>]*>\n?(.*?)</textarea>', html, re.S)
+    assert found, "no answer textarea"
+    return found[1]
+
+
+# --- stored safely ----------------------------------------------------------------------
+
+
+def test_answers_and_their_versions_are_encrypted_in_the_database(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, SECRET)
+    age_versions()
+    post_answer(client, prompt, SECRET + ", and the harbour", base_version=1)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM course_answer")
+        answers = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT text FROM course_answerversion")
+        versions = [row[0] for row in cursor.fetchall()]
+
+    assert len(answers) == 1 and len(versions) == 2
+    for raw in answers + versions:
+        assert raw.startswith("gAAAA")
+        assert "lighthouse" not in raw
+    assert stored(alice, prompt).text == SECRET + ", and the harbour"
+
+
+def test_saving_again_updates_one_answer_per_spouse_and_bumps_the_version(
+    client, alice, bob, prompt
+):
+    client.force_login(alice)
+    first = post_answer(client, prompt, "First thoughts.")
+    second = post_answer(client, prompt, "Second thoughts.", base_version=1, as_json=True)
+    client.force_login(bob)
+    post_answer(client, prompt, "Bob's thoughts.")
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert second.json()["version"] == 2
+    assert second.json()["saved_at"]
+    assert Answer.objects.filter(prompt_id=prompt).count() == 2
+    assert (stored(alice, prompt).text, stored(alice, prompt).version) == ("Second thoughts.", 2)
+    assert (stored(bob, prompt).text, stored(bob, prompt).version) == ("Bob's thoughts.", 1)
+
+
+def test_quick_successive_saves_refine_one_version(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "One.", as_json=True)
+    post_answer(client, prompt, "One, two.", base_version=1, as_json=True)
+    post_answer(client, prompt, "One, two, three.", base_version=2, as_json=True)
+
+    versions = list(AnswerVersion.objects.values_list("version", flat=True))
+
+    assert stored(alice, prompt).version == 3
+    assert versions == [3]
+
+
+def test_a_stale_autosave_is_refused_as_a_conflict(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "Written in the first tab.")
+    post_answer(client, prompt, "Edited in the second tab.", base_version=1)
+    before = list(AnswerVersion.objects.values_list("version", "text"))
+
+    response = post_answer(client, prompt, "Late save from the first tab.", 1, as_json=True)
+
+    assert response.status_code == 409
+    assert response.json() == {"conflict": True}
+    assert (stored(alice, prompt).text, stored(alice, prompt).version) == (
+        "Edited in the second tab.",
+        2,
+    )
+    assert list(AnswerVersion.objects.values_list("version", "text")) == before
+
+
+def test_a_stale_form_post_shows_both_texts_and_changes_nothing(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "Written in the first tab.")
+    post_answer(client, prompt, "Edited in the second tab.", base_version=1)
+
+    response = post_answer(client, prompt, "Late save from the first tab.", base_version=1)
+    html = response.content.decode()
+
+    assert response.status_code == 409
+    assert "Late save from the first tab.</textarea>" in html
+    assert "Edited in the second tab.</textarea>" in html
+    assert '<input type="hidden" name="base_version" value="2">' in html
+    assert stored(alice, prompt).text == "Edited in the second tab."
+    assert stored(alice, prompt).version == 2
+
+
+def test_an_unreadable_autosave_is_refused(client, alice, prompt):
+    client.force_login(alice)
+
+    response = client.post(
+        f"/journal/{prompt}/", {"text": "No version."}, headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not Answer.objects.exists()
+
+
+# --- limits and odd input -----------------------------------------------------------------
+
+
+def test_a_one_megabyte_autosave_is_refused_with_the_limit(client, alice, prompt):
+    client.force_login(alice)
+
+    response = post_answer(client, prompt, "word " * 200_000, as_json=True)
+
+    assert response.status_code == 413
+    assert LIMIT_MESSAGE in response.json()["error"]
+    assert "1,000,000 characters" in response.json()["error"]
+    assert not Answer.objects.exists()
+
+
+def test_a_one_megabyte_form_post_keeps_the_typed_text_on_the_page(client, alice, prompt):
+    huge = "word " * 199_999 + "LAST-WORD"
+    client.force_login(alice)
+
+    response = post_answer(client, prompt, huge)
+    html = response.content.decode()
+
+    assert response.status_code == 413
+    assert LIMIT_MESSAGE in html
+    assert textarea_value(html) == huge
+    assert not Answer.objects.exists()
+
+
+def test_a_too_long_edit_keeps_the_saved_answer(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "A sensible answer.")
+
+    response = post_answer(client, prompt, "x" * 50_001, base_version=1)
+
+    assert response.status_code == 413
+    assert (stored(alice, prompt).text, stored(alice, prompt).version) == ("A sensible answer.", 1)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_an_empty_first_answer_saves_nothing(client, alice, prompt, text):
+    client.force_login(alice)
+
+    page = post_answer(client, prompt, text, follow=True)
+    autosave = post_answer(client, prompt, text, as_json=True)
+
+    assert "Nothing to save yet" in page.content.decode()
+    assert autosave.json() == {"version": 0, "saved_at": ""}
+    assert not Answer.objects.exists()
+
+
+def test_html_in_an_answer_shows_as_text_everywhere(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, '<script>alert("hi")</script> and <img src=x onerror=alert(1)>')
+    lesson = lesson_slugs("honesty")[0]
+
+    for url in [
+        "/journal/",
+        f"/journal/{prompt}/",
+        f"/journal/{prompt}/history/",
+        "/journal/workbook/",
+        f"/course/{lesson}/",
+    ]:
+        html = client.get(url).content.decode()
+        assert "&lt;script&gt;" in html, url
+        assert "<script>alert" not in html, url
+        assert "<img src=x" not in html, url
+
+
+def test_emoji_right_to_left_and_combining_marks_are_kept_exactly(alice, prompt):
+    text = (
+        "We laughed 💑🏽 👨‍👩‍👧‍👦 again.\n"
+        "אני סומכת עליך — أثق بك\u200f\n"
+        "Cafe\u0301 and n\u0303 stay decomposed; \ufdfd and \U0001d4afrust too."
+    )
+    client = signed_in(alice)
+
+    post_answer(client, prompt, text)
+    exported = json.loads(client.get("/journal/export.json").content)
+    page = client.get(f"/journal/{prompt}/").content.decode()
+
+    assert stored(alice, prompt).text == text
+    assert exported["answers"][0]["answer"] == text
+    assert textarea_value(page) == text
+
+
+def test_nul_bytes_are_dropped_and_the_rest_saved(client, alice, prompt):
+    client.force_login(alice)
+
+    page = post_answer(client, prompt, "before\x00after")
+    autosave = post_answer(client, prompt, "before\x00after, again", 1, as_json=True)
+
+    assert page.status_code == 302
+    assert autosave.status_code == 200
+    assert stored(alice, prompt).text == "beforeafter, again"
+
+
+def test_a_question_in_a_locked_lesson_cannot_be_answered(client, alice, content):
+    locked = prompt_slugs(lesson_slugs("trust")[0])[0]
+    client.force_login(alice)
+
+    assert client.get(f"/journal/{locked}/").status_code == 404
+    assert post_answer(client, locked, "Too early.").status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_to_a_retired_question_is_kept_and_exported(alice, tmp_path, settings):
+    folder = copy_real_content(tmp_path)
+    sync(settings, folder)
+    lesson = lesson_slugs("honesty")[-1]  # no other lesson links to it
+    retired = prompt_slugs(lesson)[0]
+    client = signed_in(alice)
+    post_answer(client, retired, SECRET)
+    next(p for p in folder.rglob("*.md") if f"\nid: {lesson}\n" in p.read_text()).unlink()
+    sync(settings, folder)
+
+    journal = client.get("/journal/").content.decode()
+    exported = json.loads(client.get("/journal/export.json").content)["answers"]
+    markdown = client.get("/journal/export.md").content.decode()
+    page = client.get(f"/journal/{retired}/")
+
+    assert Prompt.objects.get(slug=retired).retired_at is not None
+    assert SECRET in journal and "(no longer in the course)" in journal
+    assert [(row["prompt_id"], row["answer"], row["retired"]) for row in exported] == [
+        (retired, SECRET, True)
+    ]
+    assert SECRET in markdown and "(no longer in the course)" in markdown
+    assert page.status_code == 200 and textarea_value(page.content.decode()) == SECRET
+
+
+# --- sharing ------------------------------------------------------------------------------
+
+
+def test_an_answer_is_private_until_shared_and_can_be_withdrawn(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "Mine.")
+    private = stored(alice, prompt)
+
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.SHARED})
+    shared = stored(alice, prompt)
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.WHEN_BOTH})
+    when_both = stored(alice, prompt)
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+    withdrawn = stored(alice, prompt)
+
+    assert (private.sharing, private.shared_at) == (Sharing.PRIVATE, None)
+    assert shared.sharing == Sharing.SHARED and shared.shared_at is not None
+    assert when_both.sharing == Sharing.WHEN_BOTH
+    assert (withdrawn.sharing, withdrawn.shared_at) == (Sharing.PRIVATE, None)
+
+
+def test_an_invalid_sharing_choice_is_refused(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "Mine.")
+
+    response = client.post(f"/journal/{prompt}/share/", {"sharing": "everyone"}, follow=True)
+    form = post_answer(client, prompt, "Mine, edited.", 1, sharing="everyone")
+
+    assert "Please choose who can see this answer." in response.content.decode()
+    assert form.status_code == 400
+    assert stored(alice, prompt).sharing == Sharing.PRIVATE
+    assert stored(alice, prompt).text == "Mine."
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def test_history_lists_versions_and_restoring_adds_a_new_one(client, alice, prompt):
+    client.force_login(alice)
+    post_answer(client, prompt, "The first wording.")
+    age_versions()
+    post_answer(client, prompt, "The second wording.", base_version=1)
+
+    history = client.get(f"/journal/{prompt}/history/").content.decode()
+    restored = client.post(f"/journal/{prompt}/history/1/restore/")
+    after = client.get(f"/journal/{prompt}/history/").content.decode()
+
+    assert "Version 1<" in history and "Version 2 (current)" in history
+    assert "The first wording." in history and "The second wording." in history
+    assert restored.status_code == 302
+    assert (stored(alice, prompt).text, stored(alice, prompt).version) == ("The first wording.", 3)
+    assert list(AnswerVersion.objects.values_list("version", "text")) == [
+        (3, "The first wording."),
+        (2, "The second wording."),
+        (1, "The first wording."),
+    ]
+    assert "Version 3 (current)" in after and "The second wording." in after
+
+
+# --- the other spouse -----------------------------------------------------------------------
+
+
+def test_a_spouse_cannot_reach_the_others_private_answer(alice, bob, prompt):
+    post_answer(signed_in(bob), prompt, SECRET)
+    client = signed_in(alice)
+
+    assert client.get(f"/journal/{prompt}/history/").status_code == 404
+    assert client.post(f"/journal/{prompt}/history/1/restore/").status_code == 404
+    assert client.post(f"/journal/{prompt}/share/", {"sharing": "shared"}).status_code == 404
+    for url in [
+        "/journal/",
+        "/journal/?q=lighthouse",
+        f"/journal/{prompt}/",
+        "/journal/export.json",
+        "/journal/export.md",
+        "/journal/workbook/",
+        f"/course/{lesson_slugs('honesty')[0]}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert SECRET not in response.content.decode(), url
+    assert stored(bob, prompt).sharing == Sharing.PRIVATE
+    assert json.loads(client.get("/journal/export.json").content)["answers"] == []
+
+
+def results(html: str) -> str:
+    found = re.search(r'<section aria-labelledby="results-title"[^>]*>(.*?)</section>', html, re.S)
+    assert found, "no search results section"
+    return found[1]
+
+
+def test_search_finds_own_answers_ignoring_case_and_never_the_spouses(client, alice, bob, prompt):
+    others = prompt_slugs(lesson_slugs("honesty")[0])[1:]
+    answer(alice, prompt, "We walked to the Lighthouse at dusk.")
+    answer(alice, others[0], "Groceries on the Hauptstraße.")
+    answer(bob, prompt, "The lighthouse keeper knows what I did.")
+    client.force_login(alice)
+
+    lighthouse = results(client.get("/journal/", {"q": "LIGHTHOUSE"}).content.decode())
+    strasse = results(client.get("/journal/", {"q": "hauptstrasse"}).content.decode())
+    keeper = results(client.get("/journal/", {"q": "keeper"}).content.decode())
+
+    assert "1 answer found" in lighthouse and f'href="/journal/{prompt}/"' in lighthouse
+    assert "keeper" not in lighthouse
+    assert "1 answer found" in strasse and f'href="/journal/{others[0]}/"' in strasse
+    assert "0 answers found" in keeper
+
+
+# --- nothing kept or sent elsewhere ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/journal/",
+        "/journal/{prompt}/",
+        "/journal/{prompt}/history/",
+        "/journal/export.json",
+        "/journal/export.md",
+        "/journal/workbook/",
+        # The lesson page shows the answers in its forms.
+        "/course/{lesson}/",
+    ],
+)
+def test_pages_with_journal_text_are_never_cached(alice, prompt, url):
+    answer(alice, prompt, SECRET)
+    client = signed_in(alice)
+
+    response = client.get(url.format(prompt=prompt, lesson=lesson_slugs("honesty")[0]))
+
+    assert response.status_code == 200
+    assert SECRET in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_journal_text_never_reaches_the_logs(client, alice, prompt, settings, caplog):
+    # With DEBUG on, Django also logs every SQL statement with its parameters.
+    settings.DEBUG = True
+    client.force_login(alice)
+
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="django"):
+        post_answer(client, prompt, SECRET)
+        post_answer(client, prompt, SECRET + " again", base_version=1, as_json=True)
+        post_answer(client, prompt, SECRET + " stale", base_version=1)
+        post_answer(client, prompt, SECRET + "!" * 50_000, base_version=2, as_json=True)
+        client.get(f"/journal/{prompt}/history/")
+
+    assert any("course_answer" in record.getMessage() for record in caplog.records)
+    assert "lighthouse" not in caplog.text
+    assert not any("lighthouse" in record.getMessage() for record in caplog.records)
+
+
+def test_journal_text_is_never_emailed(client, alice, bob, content, prompt, mailoutbox):
+    # Linked spouses who asked for email updates get a notice when the other shares.
+    link(alice, bob)
+    type(bob).objects.filter(pk__in=[alice.pk, bob.pk]).update(notify_by_email=True)
+    client.force_login(alice)
+    post_answer(client, prompt, SECRET)
+    client.post(f"/journal/{prompt}/share/", {"sharing": "shared"})
+    client.force_login(bob)
+    post_answer(client, prompt, SECRET, sharing="shared")
+    for lesson in lesson_slugs("honesty"):
+        client.post(f"/course/{lesson}/complete/")
+
+    assert len(mailoutbox) >= 2
+    for message in mailoutbox:
+        bodies = [message.subject, message.body, *(body for body, _ in message.alternatives)]
+        assert not any("lighthouse" in body for body in bodies)
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/journal/", "/journal/?q=answer", "/journal/export.json", "/journal/export.md"]
+)
+def test_journal_pages_take_as_many_queries_for_200_answers_as_for_1(
+    url, alice, tmp_path, settings, django_assert_num_queries
+):
+    # The pages list every question too, so the course grows with the answers:
+    # 3 questions and 1 answer, then 200 questions all answered.
+    sync(settings, write_course(tmp_path / "small", lessons=3, prompts_per_lesson=1))
+    answer(alice, "honesty-01-q1", "An answer to the first question.")
+    browser = signed_in(alice)
+    with CaptureQueriesContext(connection) as one:
+        assert browser.get(url).status_code == 200
+
+    sync(settings, write_course(tmp_path / "large", lessons=10, prompts_per_lesson=20))
+    prompts = list(Prompt.objects.current().values_list("slug", flat=True))
+    assert len(prompts) == 200
+    for slug in prompts:
+        if slug != "honesty-01-q1":
+            answer(alice, slug, f"An answer to {slug}.")
+    with django_assert_num_queries(len(one)):
+        response = browser.get(url)
+    assert response.status_code == 200
+    assert Answer.objects.filter(author=alice).count() == 200
+    assert f"An answer to {prompts[-1]}." in response.content.decode()
