@@ -363,6 +363,12 @@ def test_a_file_that_is_not_utf8_is_reported(root):
     assert problems(root) == ["content/honesty/02-latin.md:3: file is not valid UTF-8 text"]
 
 
+def test_a_folder_named_like_a_lesson_is_not_read_as_one(root):
+    (root / "honesty" / "drafts.md").mkdir()
+
+    assert problems(root) == []
+
+
 def test_a_missing_content_folder_is_reported(tmp_path):
     assert problems(tmp_path / "content") == ["content:0: content folder not found"]
 
