@@ -11,13 +11,14 @@ PYTHON_WANTED := $(shell cat .python-version)
 BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$(PYTHON_WANTED) || command -v python3)
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
-.PHONY: help run serve install install-dev test lint format check pytest chromium demo clean
+.PHONY: help run install install-dev test lint format check pytest chromium demo bench clean
 
 help:
 	@echo "make run    set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000"
 	@echo "make test   set up and run lint, system checks, migration check and the whole test suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make demo   create a linked demo couple to sign in as"
+	@echo "make bench  time content sync (1,000 lessons) and the check-in chart"
 	@echo "make clean  remove the virtualenv, node_modules and the development database"
 
 $(PY):
@@ -78,6 +79,10 @@ pytest: install-dev
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: install-dev lint check pytest
+
+bench: install-dev
+	$(PY) bench/sync_bench.py
+	@if [ -f bench/chart_bench.py ]; then $(PY) bench/chart_bench.py; fi
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -271,6 +271,9 @@ if not DEBUG and not JOURNAL_KEYS:
 # Tests flip settings.DEBUG at run time; the key rule follows how the process started.
 DEBUG_AT_STARTUP = DEBUG
 JOURNAL_MAX_CHARS = env_int("TRELLIS_JOURNAL_MAX_CHARS", 50_000)
+# Room for an over-long answer in any script (up to ~6 bytes a character once form-encoded)
+# to reach the form, which refuses it with a clear message and gives the text back.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 CONTENT_DIR = Path(env_str("TRELLIS_CONTENT_DIR", str(BASE_DIR / "content")))
 # The lesson on violence, threats and fear: linked from every page's footer.
 SAFETY_LESSON = env_str("TRELLIS_SAFETY_LESSON", "when-this-course-is-not-enough")

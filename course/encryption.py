@@ -56,11 +56,15 @@ def rotate(token: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """Text stored as a Fernet token; Python code only ever sees the plain text."""
+    """Text stored as a Fernet token; Python code only ever sees the plain text.
+
+    The empty string is stored as itself, so that queries can tell an emptied answer
+    from a written one (`.exclude(text="")`); it reveals nothing but its emptiness.
+    """
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt(value)
+        return value if not value else decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        return None if value is None else encrypt(value)
+        return value if not value else encrypt(value)

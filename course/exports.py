@@ -3,7 +3,7 @@
 The course side offers this so that `accounts` never reaches into course models.
 """
 
-from course.models import Answer, AnswerVersion, Completion
+from course.models import SIGNS, Answer, AnswerVersion, CheckIn, Commitment, Completion
 
 
 def course_data(user) -> dict:
@@ -32,4 +32,32 @@ def course_data(user) -> dict:
             "lesson_id", "completed_at"
         )
     ]
-    return {"answers": answers, "progress": progress}
+    checkins = [
+        {
+            "taken_on": checkin.taken_on,
+            "scores": {field: getattr(checkin, field) for field, _, _ in SIGNS},
+            "note": checkin.note,
+            "shared": checkin.shared,
+            "note_shared": checkin.note_shared,
+        }
+        for checkin in CheckIn.objects.filter(author=user).order_by("taken_on")
+    ]
+    commitments = [
+        {
+            "text": commitment.text,
+            "due_on": commitment.due_on,
+            "shared": commitment.shared,
+            "status": commitment.status,
+            "outcome_note": commitment.outcome_note,
+            "marked_at": commitment.marked_at,
+            "partner_confirmed_at": commitment.partner_confirmed_at,
+            "created_at": commitment.created_at,
+        }
+        for commitment in Commitment.objects.filter(author=user).order_by("due_on")
+    ]
+    return {
+        "answers": answers,
+        "progress": progress,
+        "checkins": checkins,
+        "commitments": commitments,
+    }

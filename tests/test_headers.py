@@ -16,9 +16,7 @@ def first_lesson_url():
 
 def assert_hardened(response) -> None:
     csp = response.headers["Content-Security-Policy"]
-    directives = {
-        part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()
-    }
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
     assert directives["script-src"] == ["'self'"]
     assert directives["style-src"] == ["'self'"]
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp

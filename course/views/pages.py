@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.sharing import partner_of
 from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
-from course.models import Completion, LastOpened, Prompt
+from course.models import Answer, Completion, LastOpened, Prompt
 from course.progress import journey_for
 
 
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     unanswered = (
         Prompt.objects.current()
         .filter(lesson__completions__user=request.user, lesson__retired_at__isnull=True)
-        .exclude(answers__author=request.user)
+        .exclude(answers__in=Answer.objects.filter(author=request.user).exclude(text=""))
         .select_related("lesson")
         .order_by("lesson__stage__order", "lesson__order", "order")[:5]
     )
