@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.models import Invitation
@@ -48,6 +48,7 @@ def _count_code_attempt(request: HttpRequest) -> None:
 
 @never_cache
 @login_required
+@require_safe
 def us(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     if partner is None:
@@ -193,6 +194,9 @@ def answer_invitation(request: HttpRequest) -> HttpResponse:
         return redirect("us:index")
     invitation = services.find_invitation(token=token, code=code)
     if invitation is None:
+        if code and not token:
+            # Otherwise codes could be guessed here without limit, skipping /us/code/.
+            _count_code_attempt(request)
         return _confirm_page(request, None)
     try:
         if request.POST.get("answer") == "accept":
