@@ -1,0 +1,310 @@
+"""The permission matrix: every URL the project serves, as every persona.
+
+The URL list comes from the resolver, so a new URL without a row in EXPECTED (or a new
+path parameter without a value in PARAMS) fails here. Personas: alice is the owner of
+everything the parameters point at, bob her partner, carol a stranger, dave a member of
+another couple (with erin), and an anonymous visitor. Admin and allauth's own pages are
+left to their own tests.
+
+Outcomes: "200", "404", "405", "410" are status codes; "302-login" and "302-reauth" are
+redirects to sign in or to confirm the password; "302" is any other redirect.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accounts.models import Invitation
+from accounts.services import digest
+from course.checkins import record_checkin
+from course.commitments import make_commitment
+from course.models import SIGN_FIELDS, Answer, AnswerVersion, Commitment
+from tests.conftest import make_person
+from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
+
+ANSWER_SECRET = "the blue lighthouse behind the bakery"
+DRAFT_SECRET = "a crooked draft about the orchard"
+NOTE_SECRET = "the note about the quiet ferry"
+COMMITMENT_SECRET = "I will stop visiting the harbour bar"
+SECRETS = (ANSWER_SECRET, DRAFT_SECRET, NOTE_SECRET, COMMITMENT_SECRET)
+SHARED_TEXT = "an answer alice chose to share"
+TOKEN = "alices-live-invitation-token"
+
+PERSONAS = ("anonymous", "owner", "partner", "stranger", "other_couple")
+
+
+def row(anonymous, owner, partner=None, stranger=None, other_couple=None) -> dict:
+    """Partner, stranger and other couple default to the owner's outcome."""
+    return {
+        "anonymous": anonymous,
+        "owner": owner,
+        "partner": partner or owner,
+        "stranger": stranger or partner or owner,
+        "other_couple": other_couple or stranger or partner or owner,
+    }
+
+
+SIGNED_IN_PAGE = row("302-login", "200")
+POST_ONLY = row("302-login", "405")
+REAUTH = row("302-login", "302-reauth")
+
+# What a GET answers, by URL name and persona.
+EXPECTED = {
+    "home": row("200", "200"),
+    "healthz": row("200", "200"),
+    "course:outline": row("200", "200"),
+    "course:lesson": row("200", "200"),
+    "course:complete": POST_ONLY,
+    "course:undo": POST_ONLY,
+    "journal:index": SIGNED_IN_PAGE,
+    "journal:export_json": REAUTH,
+    "journal:export_markdown": REAUTH,
+    "journal:workbook": SIGNED_IN_PAGE,
+    # Everyone answers the question for themselves: the page holds only their own answer.
+    "journal:answer": SIGNED_IN_PAGE,
+    "journal:share": POST_ONLY,
+    "journal:history": row("302-login", "200", "404"),
+    "journal:restore": POST_ONLY,
+    "checkins:index": SIGNED_IN_PAGE,
+    "checkins:take": SIGNED_IN_PAGE,
+    "checkins:sharing": POST_ONLY,
+    "commitments:index": SIGNED_IN_PAGE,
+    "commitments:create": POST_ONLY,
+    "commitments:propose": POST_ONLY,
+    "commitments:detail": row("302-login", "200", "200", "404"),
+    "commitments:mark": POST_ONLY,
+    "commitments:confirm": POST_ONLY,
+    "commitments:answer": POST_ONLY,
+    "us:index": SIGNED_IN_PAGE,
+    "us:invite": POST_ONLY,
+    "us:cancel": POST_ONLY,
+    # A link shows who invited you to anyone free to accept; the others learn why not.
+    "us:join": row("200", "410", "410", "200", "410"),
+    "us:code": SIGNED_IN_PAGE,
+    "us:answer": POST_ONLY,
+    "us:walk_together": POST_ONLY,
+    "us:unlink": REAUTH,
+    "accounts:account": SIGNED_IN_PAGE,
+    "accounts:activity": SIGNED_IN_PAGE,
+    "accounts:sign_out_everywhere": POST_ONLY,
+    "accounts:export": REAUTH,
+    "accounts:delete": SIGNED_IN_PAGE,
+}
+
+# Path parameters, by "namespace:parameter": values owned by alice.
+PARAMS = {
+    "course:slug": lambda world: world["lesson"],
+    "journal:slug": lambda world: world["prompt"],
+    "journal:version": lambda world: 1,
+    "commitments:pk": lambda world: world["shared_commitment"].pk,
+    "us:token": lambda world: TOKEN,
+    "us:invitation_id": lambda world: world["invitation"].pk,
+}
+
+
+def _is_left_to_others(resolver: URLResolver) -> bool:
+    module = getattr(resolver.urlconf_module, "__name__", "")
+    return module.startswith("allauth") or resolver.app_name == "admin"
+
+
+def project_urls(resolver=None, prefix="", namespace=""):
+    """(url name, route, namespace) for every pattern the project itself serves."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if _is_left_to_others(pattern):
+                continue
+            inner = pattern.namespace or namespace
+            yield from project_urls(pattern, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, prefix + str(pattern.pattern), namespace
+
+
+def fill(route: str, namespace: str, world: dict) -> str:
+    path = route
+    for name in pattern_parameters(route):
+        key = f"{namespace}:{name}"
+        assert key in PARAMS, f"no value for <{name}> in {route}: add {key!r} to PARAMS"
+        value = PARAMS[key](world)
+        path = path.replace(_placeholder(route, name), str(value))
+    return "/" + path
+
+
+def pattern_parameters(route: str) -> list[str]:
+    return [m.split(":")[-1] for m in re.findall(r"<([^>]+)>", route)]
+
+
+def _placeholder(route: str, name: str) -> str:
+    return re.search(rf"<(?:[^>:]+:)?{name}>", route)[0]
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith("/accounts/login/"):
+            return "302-login"
+        if location.startswith("/accounts/reauthenticate/"):
+            return "302-reauth"
+        return "302"
+    return str(response.status_code)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(alice, bob, carol, content) -> dict:
+    """alice writes private and shared things; bob is her partner; dave and erin a couple."""
+    dave, erin = make_person("Dave"), make_person("Erin")
+    link(alice, bob)
+    link(dave, erin)
+    lesson = lesson_slugs("honesty")[0]
+    private_prompt, shared_prompt = prompt_slugs(lesson)[:2]
+    answer(alice, private_prompt, DRAFT_SECRET)
+    AnswerVersion.objects.update(saved_at=timezone.now() - timedelta(hours=1))
+    answer(alice, private_prompt, ANSWER_SECRET)
+    shared = answer(alice, shared_prompt, SHARED_TEXT)
+    Answer.objects.filter(pk=shared.pk).update(sharing="shared")
+    scores = dict.fromkeys(SIGN_FIELDS, 4)
+    # Scores shared, note not: the partner sees the numbers but never the note.
+    record_checkin(
+        author=alice, taken_on=timezone.localdate(), scores=scores, note=NOTE_SECRET, shared=True
+    )
+    make_commitment(author=alice, text=COMMITMENT_SECRET, due_on=timezone.localdate())
+    shared_commitment = make_commitment(
+        author=alice, text="Home by six on Tuesday", due_on=timezone.localdate(), shared=True
+    )
+    # alice is linked, so the service would refuse a new invitation: this is one she made
+    # earlier that is still open, the case the join page must handle.
+    invitation = Invitation.objects.create(
+        inviter=alice,
+        token_hash=digest(TOKEN),
+        code_hash=digest("ALICECODE"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    return {
+        "people": {"owner": alice, "partner": bob, "stranger": carol, "other_couple": dave},
+        "lesson": lesson,
+        "prompt": private_prompt,
+        "shared_commitment": shared_commitment,
+        "invitation": invitation,
+    }
+
+
+def client_as(world, persona: str) -> Client:
+    browser = Client()
+    if persona != "anonymous":
+        browser.force_login(world["people"][persona])
+    return browser
+
+
+def fingerprint(world) -> list:
+    """Everything of alice's that nobody else may change."""
+    alice = world["people"]["owner"]
+    return [
+        sorted((a.prompt_id, a.text, a.sharing, a.version) for a in Answer.objects.of(alice)),
+        sorted((c.taken_on, c.note, c.shared, c.note_shared) for c in alice.checkins.all()),
+        sorted(
+            (c.text, c.status, c.shared, c.partner_confirmed_at)
+            for c in Commitment.objects.filter(author=alice)
+        ),
+        sorted(Invitation.objects.filter(inviter=alice).values_list("pk", "status")),
+        alice.membership.couple_id,
+        alice.display_name,
+    ]
+
+
+def test_every_url_has_a_row_and_no_row_is_stale():
+    names = {name for name, _, _ in project_urls()}
+    assert names - EXPECTED.keys() == set(), "new URLs: add them to EXPECTED"
+    assert EXPECTED.keys() - names == set(), "EXPECTED names URLs that no longer exist"
+    for name, route, namespace in project_urls():
+        for parameter in pattern_parameters(route):
+            assert f"{namespace}:{parameter}" in PARAMS, f"{name}: no value for <{parameter}>"
+
+
+def test_every_url_answers_every_persona_as_the_table_says(world):
+    found, wrong = {}, []
+    for name, route, namespace in project_urls():
+        url = fill(route, namespace, world)
+        for persona in PERSONAS:
+            response = client_as(world, persona).get(url)
+            got = outcome(response)
+            found[name, persona] = got
+            if got != EXPECTED[name][persona]:
+                wrong.append(f"GET {url} as {persona}: {got}, expected {EXPECTED[name][persona]}")
+            if persona != "owner" and response.status_code == 200:
+                text = response.content.decode()
+                leaked = [secret for secret in SECRETS if secret in text]
+                assert not leaked, f"GET {url} as {persona} shows {leaked}"
+    assert not wrong, "\n".join(wrong)
+
+
+def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
+    urls = [fill(route, namespace, world) for _, route, namespace in project_urls()]
+    before = fingerprint(world)
+    for persona in ("anonymous", "partner", "stranger", "other_couple"):
+        for url in urls:
+            response = client_as(world, persona).post(url)
+            assert response.status_code < 500, f"POST {url} as {persona}"
+            if persona == "anonymous":
+                assert outcome(response) in ("302-login", "405"), f"POST {url} as anonymous"
+            text = response.content.decode()
+            leaked = [secret for secret in (*SECRETS, SHARED_TEXT) if secret in text]
+            assert not leaked, f"POST {url} as {persona} shows {leaked}"
+            assert fingerprint(world) == before, f"POST {url} as {persona} changed alice's data"
+    for url in urls:
+        response = client_as(world, "owner").post(url)
+        assert response.status_code < 500, f"POST {url} as owner"
+
+
+def test_the_owner_sees_her_own_secrets_so_the_checks_above_can_fail(world):
+    alice = client_as(world, "owner")
+    pages = {
+        ANSWER_SECRET: "/journal/",
+        DRAFT_SECRET: f"/journal/{world['prompt']}/history/",
+        NOTE_SECRET: "/check-ins/",
+        COMMITMENT_SECRET: "/commitments/",
+    }
+    for secret, url in pages.items():
+        assert secret in alice.get(url).content.decode(), url
+    assert SHARED_TEXT in client_as(world, "partner").get("/us/").content.decode()
+
+
+def test_the_partner_sees_shared_check_in_scores_but_not_the_private_note(world):
+    page = client_as(world, "partner").get("/us/").content.decode()
+    assert "4.0" in page
+    assert NOTE_SECRET not in page
+
+
+def test_a_private_commitment_is_404_to_everyone_but_its_author(world):
+    private = Commitment.objects.get(shared=False)
+    url = f"/commitments/{private.pk}/"
+    assert client_as(world, "owner").get(url).status_code == 200
+    for persona in ("partner", "stranger", "other_couple"):
+        assert client_as(world, persona).get(url).status_code == 404, persona
+
+
+@pytest.mark.parametrize(
+    "url", ["/journal/export.json", "/journal/export.md", "/account/export.json"]
+)
+def test_exports_hold_only_their_authors_writing(world, url):
+    own = signed_in(world["people"]["owner"]).get(url)
+    assert own.status_code == 200
+    text = b"".join(own.streaming_content if own.streaming else [own.content]).decode()
+    assert ANSWER_SECRET in text
+    for persona in ("partner", "stranger", "other_couple"):
+        response = signed_in(world["people"][persona]).get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert not [secret for secret in (*SECRETS, SHARED_TEXT) if secret in text], persona
