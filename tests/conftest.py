@@ -118,3 +118,24 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
 def page(page):
     page.set_default_timeout(10_000)
     return page
+
+
+@pytest.fixture
+def two_browsers(browser):
+    """Two separate browser contexts (no shared cookies): one for alice, one for bob."""
+    contexts = [browser.new_context(), browser.new_context()]
+    pages = [context.new_page() for context in contexts]
+    for each in pages:
+        each.set_default_timeout(10_000)
+    yield pages
+    for context in contexts:
+        context.close()
+
+
+def fill_sign_up(page, name: str, email: str, password: str) -> None:
+    """Fill and send the sign-up form the page is on."""
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password (again)").fill(password)
+    page.get_by_role("button", name="Sign Up").click()

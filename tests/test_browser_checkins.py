@@ -17,14 +17,6 @@ from tests.conftest import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def two_browsers(browser):
-    alice_context, bob_context = browser.new_context(), browser.new_context()
-    yield alice_context.new_page(), bob_context.new_page()
-    alice_context.close()
-    bob_context.close()
-
-
 def rate(page, value: int, skip: str = "") -> None:
     for _, _, statement in SIGNS:
         if statement != skip:
@@ -36,8 +28,6 @@ def test_check_ins_shared_and_a_commitment_kept_and_confirmed(
     two_browsers, live_server, alice, bob
 ):
     alice_page, bob_page = two_browsers
-    for page in (alice_page, bob_page):
-        page.set_default_timeout(10_000)
     accept_invitation(invitation=create_invitation(inviter=alice).invitation, user=bob)
     today = timezone.localdate()
     for days, value in ((5, 2), (2, 3)):

@@ -12,20 +12,10 @@ from tests.conftest import PASSWORD, assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def two_browsers(browser):
-    alice_context, bob_context = browser.new_context(), browser.new_context()
-    yield alice_context.new_page(), bob_context.new_page()
-    alice_context.close()
-    bob_context.close()
-
-
 def test_alice_invites_bob_shares_one_answer_and_unlinks(
     two_browsers, live_server, alice, bob, content
 ):
     alice_page, bob_page = two_browsers
-    for page in (alice_page, bob_page):
-        page.set_default_timeout(10_000)
     honesty = list(Lesson.objects.filter(stage__slug="honesty").order_by("order"))
     Completion.objects.create(user=alice, lesson=honesty[0])
     Completion.objects.create(user=bob, lesson=honesty[0])

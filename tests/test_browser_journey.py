@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from course.models import Lesson
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, fill_sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "steady lantern morning 19"
@@ -18,11 +18,7 @@ def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content
     safety_first = Lesson.objects.filter(stage__slug="safety").order_by("order").first()
 
     page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Your name").fill("Evan")
-    page.get_by_label("Email").fill("evan@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    fill_sign_up(page, "Evan", "evan@example.com", PASSWORD)
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("heading", name="Your journey")).to_be_visible()
     assert_accessible(page)
