@@ -23,6 +23,8 @@ class InviteForm(forms.Form):
     send_to = forms.EmailField(
         label="Your spouse's email (optional)",
         required=False,
+        # The column's length: a longer address would fail on PostgreSQL, not in the form.
+        max_length=Invitation._meta.get_field("sent_to").max_length,
         help_text="We send only the link and code: never anything from your journal.",
     )
 
