@@ -86,13 +86,19 @@ def _finished(stage, completed: set[str]) -> bool:
 
 
 def build_journey(
-    stages: list, completed: Iterable[str], partner_completed: Iterable[str] | None = None
+    stages: list,
+    completed: Iterable[str],
+    partner_completed: Iterable[str] | None = None,
+    opened: Iterable[str] = (),
 ) -> Journey:
-    """`stages` carry `current_lessons`; `completed` holds lesson slugs the spouse finished.
+    """`stages` carry `current_lessons`; `completed` holds lesson slugs the spouse finished;
+    `opened` holds slugs of stages they reached before (those stay open, unless the
+    couple has since chosen to walk together).
 
     Pass `partner_completed` only when the couple walks together.
     """
     completed = set(completed)
+    opened = set(opened)
     partner = set(partner_completed) if partner_completed is not None else None
     reached = set()  # stages in which the spouse has finished something
     for index, stage in enumerate(stages):
@@ -106,7 +112,9 @@ def build_journey(
     open_so_far = True
     for index, stage in enumerate(stages):
         waiting = False
-        if index == 0 or index <= furthest:
+        # Walking together is an explicit choice to wait for each other, so a stage
+        # reached earlier alone does not override it; finished lessons still do.
+        if index == 0 or index <= furthest or (stage.slug in opened and partner is None):
             is_open = True
         else:
             previous = stages[index - 1]

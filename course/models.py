@@ -335,3 +335,20 @@ class Commitment(models.Model):
     def dated_in_the_past(self) -> bool:
         """Written after its own due date: allowed (a promise noted late), but flagged."""
         return self.due_on < timezone.localdate(self.created_at)
+
+
+class StageOpened(models.Model):
+    """A stage a spouse has reached. Once open, a stage stays open for them, even if
+    new lessons are later added to a stage before it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stages_opened"
+    )
+    stage = models.ForeignKey(Stage, to_field="slug", on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "stage"], name="stage_opened_once")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} reached {self.stage_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Membership
 from course.journey import Journey, build_journey, visitor_journey
-from course.models import Completion, Stage
+from course.models import Completion, Stage, StageOpened
 
 
 def completed_slugs(user) -> set[str]:
@@ -16,7 +16,20 @@ def journey_for(user, stages: list[Stage] | None = None) -> Journey:
     stages = Stage.objects.outline() if stages is None else stages
     if not user.is_authenticated:
         return visitor_journey(stages)
-    return build_journey(stages, completed_slugs(user), partner_completed=walking_partner(user))
+    opened = set(StageOpened.objects.filter(user=user).values_list("stage_id", flat=True))
+    journey = build_journey(
+        stages, completed_slugs(user), partner_completed=walking_partner(user), opened=opened
+    )
+    newly_open = [
+        StageOpened(user=user, stage_id=state.stage.slug)
+        for state in journey.stages[1:]
+        if state.is_open and state.stage.slug not in opened
+    ]
+    if newly_open:
+        # Remembered the first time a stage is seen open (a rare write), so that adding
+        # lessons to an earlier stage never locks anyone out of where they were.
+        StageOpened.objects.bulk_create(newly_open, ignore_conflicts=True)
+    return journey
 
 
 def walking_partner(user) -> set[str] | None:
