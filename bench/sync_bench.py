@@ -88,23 +88,16 @@ def write_course(root: Path, lessons: int, seed: int = 7) -> None:
         path.write_text(lesson_text(rng, number, stage, order, lessons), encoding="utf-8")
 
 
-def timed(label: str, results: list[tuple[str, float, str]], action) -> object:
+def timed(action) -> tuple[float, object]:
     start = time.perf_counter()
     value = action()
-    results.append((label, time.perf_counter() - start, str(value)))
-    return value
+    return time.perf_counter() - start, value
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lessons", type=int, default=1000)
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="trellis-bench-"))
+def measure(workdir: Path, lessons: int) -> list[tuple[str, float, str]]:
+    """Write the course, set Django up on a fresh database, and time each step."""
     content_dir = workdir / "content"
-    write_course(content_dir, args.lessons)
-    words = sum(len(p.read_text(encoding="utf-8").split()) for p in content_dir.rglob("0*.md"))
-
+    write_course(content_dir, lessons)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["TRELLIS_CONTENT_DIR"] = str(content_dir)
@@ -113,6 +106,7 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connections
 
     from course.content import load_course
 
@@ -123,17 +117,28 @@ def main() -> int:
         call_command("sync_content", stdout=out)
         return out.getvalue().strip().splitlines()[-1]
 
-    results: list[tuple[str, float, str]] = []
-    course = timed("parse + validate", results, lambda: load_course(content_dir))
+    seconds, course = timed(lambda: load_course(content_dir))
     assert not course.errors, course.errors[:5]
-    results[-1] = (*results[-1][:2], f"{len(course.lessons)} lessons, no errors")
-    timed("first sync", results, sync)
-    timed("unchanged re-sync", results, sync)
+    words = sum(lesson.word_count for lesson in course.lessons) / len(course.lessons)
+    results = [
+        ("parse + validate", seconds, f"{len(course.lessons)} lessons, {words:.0f} words each")
+    ]
+    results.append(("first sync", *timed(sync)))
+    results.append(("unchanged re-sync", *timed(sync)))
     edited = next(content_dir.rglob("0001-lesson.md"))
     edited.write_text(edited.read_text(encoding="utf-8").replace("title:", "title: Edited"))
-    timed("one lesson edited", results, sync)
+    results.append(("one lesson edited", *timed(sync)))
+    connections.close_all()
+    return results
 
-    print(f"\n{args.lessons} lessons, {words / args.lessons:.0f} words each on average\n")
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lessons", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="trellis-bench-") as workdir:
+        results = measure(Path(workdir), args.lessons)
+
     print("| step | seconds | target | result |")
     print("|---|---:|---:|---|")
     missed = []
