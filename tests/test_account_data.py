@@ -7,6 +7,7 @@ import pytest
 
 from course.journal import save_answer
 from course.models import CheckIn, Commitment, Prompt
+from tests.conftest import PASSWORD
 from tests.factories import link, signed_in
 
 
@@ -45,3 +46,28 @@ def test_export_asks_for_the_password_again(client, alice):
     response = client.get("/account/export.json")
     assert response.status_code == 302
     assert "/accounts/reauthenticate/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_staff_cannot_list_or_read_journal_text_in_the_admin(client, alice, content):
+    from accounts.models import User
+
+    save_answer(author=alice, prompt=Prompt.objects.first(), text="Not for staff", base_version=0)
+    staff = User.objects.create_superuser(email="staff@example.com", password="x", display_name="S")
+    client.force_login(staff)
+    index = client.get("/admin/").content.decode()
+    assert "Lessons" in index
+    for hidden in ("Answers", "Answer versions", "Check ins", "Commitments"):
+        assert f">{hidden}<" not in index
+    for url in ("/admin/course/answer/", "/admin/course/checkin/", "/admin/course/commitment/"):
+        assert client.get(url).status_code == 404
+    assert "Not for staff" not in client.get("/admin/course/prompt/").content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_ins_and_failed_attempts_appear_on_the_activity_page(client, alice):
+    client.post("/accounts/login/", {"login": alice.email, "password": "wrong password"})
+    client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+    page = client.get("/account/activity/").content.decode()
+    assert "Failed sign-in attempt" in page
+    assert "Signed in" in page
