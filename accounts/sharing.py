@@ -38,8 +38,12 @@ def are_partners(one, other) -> bool:
     return Membership.objects.filter(user=other, couple__members__user=one).exists()
 
 
-def may_see_progress(viewer, owner) -> bool:
-    return viewer.pk == owner.pk or are_partners(viewer, owner)
+def _has_answered_too(viewer) -> Exists:
+    """For a row of the other spouse's answers: has `viewer` written (non-empty) on that prompt?"""
+    Answer = apps.get_model("course", "Answer")
+    return Exists(
+        Answer.objects.filter(author=viewer, prompt_id=OuterRef("prompt_id")).exclude(text="")
+    )
 
 
 def answers_visible_to(viewer, author, *, partner_checked: bool = False) -> QuerySet:
@@ -53,12 +57,9 @@ def answers_visible_to(viewer, author, *, partner_checked: bool = False) -> Quer
         return Answer.objects.filter(author=author)
     if not (partner_checked or are_partners(viewer, author)):
         return Answer.objects.none()
-    viewer_answered = Answer.objects.filter(author=viewer, prompt_id=OuterRef("prompt_id")).exclude(
-        text=""
-    )
     return (
         Answer.objects.filter(author=author)
-        .filter(Q(sharing="shared") | Q(Exists(viewer_answered), sharing="when_both"))
+        .filter(Q(sharing="shared") | Q(_has_answered_too(viewer), sharing="when_both"))
         .exclude(text="")
     )
 
@@ -68,13 +69,10 @@ def answers_waiting_for(viewer, author) -> QuerySet:
     Answer = apps.get_model("course", "Answer")
     if viewer.pk == author.pk:
         return Answer.objects.none()
-    viewer_answered = Answer.objects.filter(author=viewer, prompt_id=OuterRef("prompt_id")).exclude(
-        text=""
-    )
     return (
         Answer.objects.filter(author=author, sharing="when_both")
         .exclude(text="")
-        .exclude(Exists(viewer_answered))
+        .exclude(_has_answered_too(viewer))
     )
 
 

@@ -50,11 +50,6 @@ def decrypt(token: str) -> str:
         ) from None
 
 
-def rotate(token: str) -> str:
-    """Re-encrypt with the first key (used by `manage.py rotate_journal_key`)."""
-    return _fernet(journal_keys()).rotate(token.encode("ascii")).decode("ascii")
-
-
 class EncryptedTextField(models.TextField):
     """Text stored as a Fernet token; Python code only ever sees the plain text.
 

@@ -77,8 +77,10 @@ class Journey:
     def state_of(self, slug: str) -> LessonState | None:
         return self.by_slug.get(slug)
 
-    def first_open_stage(self) -> StageState | None:
-        return next((s for s in reversed(self.stages) if s.is_open), None)
+    @property
+    def first_lesson(self):
+        """The very first lesson of the course, which visitors may read too."""
+        return self.stages[0].lessons[0].lesson if self.stages else None
 
 
 def _finished(stage, completed: set[str]) -> bool:

@@ -15,7 +15,7 @@ from course.progress import journey_for
 
 def _is_open_to_visitors(journey, lesson) -> bool:
     """Visitors may read the very first lesson and any lesson marked public."""
-    first = journey.stages[0].lessons[0].lesson if journey.stages else None
+    first = journey.first_lesson
     return lesson.public or (first is not None and first.pk == lesson.pk)
 
 

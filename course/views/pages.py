@@ -14,8 +14,7 @@ from course.progress import journey_for
 def home(request: HttpRequest) -> HttpResponse:
     journey = journey_for(request.user)
     if not request.user.is_authenticated:
-        first = journey.stages[0].lessons[0].lesson if journey.stages else None
-        return render(request, "course/landing.html", {"first_lesson": first})
+        return render(request, "course/landing.html", {"first_lesson": journey.first_lesson})
     last = LastOpened.objects.filter(user=request.user).values_list("lesson_id", flat=True).first()
     last_state = journey.state_of(last) if last else None
     unanswered = (
