@@ -49,7 +49,9 @@ def paragraph(rng: random.Random, sentences: int) -> str:
     return " ".join(sentence(rng) for _ in range(sentences))
 
 
-def lesson_text(rng: random.Random, number: int, stage: str, order: int, total: int) -> str:
+def lesson_text(
+    rng: random.Random, number: int, stage: str, order: int, total: int, questions: int = 3
+) -> str:
     """About 700 words: prose under a few headings, a list, a link, then Your Turn."""
     other = f"lesson-{rng.randrange(total):04d}"
     parts = [paragraph(rng, 4), paragraph(rng, 3)]
@@ -58,8 +60,8 @@ def lesson_text(rng: random.Random, number: int, stage: str, order: int, total: 
         parts.extend(paragraph(rng, rng.randint(3, 5)) for _ in range(2))
     parts.append("\n".join(f"- {sentence(rng)}" for _ in range(4)))
     parts.append(f"You may want to read [an earlier lesson](lesson:{other}) again.")
-    questions = "\n".join(
-        f"{q}. {sentence(rng)[:-1]}? {{#lesson-{number:04d}-q{q}}}" for q in range(1, 4)
+    your_turn = "\n".join(
+        f"{q}. {sentence(rng)[:-1]}? {{#lesson-{number:04d}-q{q}}}" for q in range(1, questions + 1)
     )
     title = f"Lesson {number}, {sentence(rng, emphasis=False)[:40].lower()}"
     summary = sentence(rng, emphasis=False)
@@ -67,7 +69,7 @@ def lesson_text(rng: random.Random, number: int, stage: str, order: int, total: 
         f"---\nid: lesson-{number:04d}\ntitle: {title}\n"
         f"summary: {summary}\norder: {order}\nstage: {stage}\n---\n"
         + "\n\n".join(parts)
-        + f"\n\n## Your Turn\n\nWrite your answers in your journal.\n\n{questions}\n"
+        + f"\n\n## Your Turn\n\nWrite your answers in your journal.\n\n{your_turn}\n"
     )
 
 
