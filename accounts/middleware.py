@@ -1,6 +1,9 @@
 import time
 
-# Refreshing the session's expiry costs a write, so do it at most once a minute.
+from allauth.usersessions.models import UserSession
+
+# Refreshing the session's expiry and its "last seen" costs writes, so do it at most
+# once a minute rather than on every request.
 REFRESH_EVERY_SECONDS = 60
 
 
@@ -11,6 +14,11 @@ class IdleTimeoutMiddleware:
 
     Each refresh moves the expiry on in the session store itself, so every worker
     sees an expired (or signed-out) session the same way: nothing is cached here.
+
+    The same refresh records the session's last activity for "Where you are signed in"
+    (allauth's usersessions). allauth's own middleware would write that row on every
+    request, which on SQLite takes the write lock for every page a spouse reads; here
+    it is written at most once a minute, so "last seen" is accurate to the minute.
     """
 
     def __init__(self, get_response):
@@ -25,4 +33,6 @@ class IdleTimeoutMiddleware:
             if now - session.get("_seen", 0) >= REFRESH_EVERY_SECONDS:
                 # Saving the session moves its expiry to now + SESSION_COOKIE_AGE.
                 session["_seen"] = now
+                if session.session_key:
+                    UserSession.objects.create_from_request(request, user=user, session=session)
         return response

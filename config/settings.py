@@ -93,7 +93,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
 ]
 
@@ -136,7 +135,10 @@ def database_from_env() -> dict:
 
 DATABASES = {"default": database_from_env()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Each worker keeps its connection: opening one (and setting WAL up) per request
+    # cost more than most pages' queries.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # WAL lets readers carry on while a journal answer is being written; IMMEDIATE
     # transactions take the write lock up front instead of failing half-way.
     DATABASES["default"]["OPTIONS"] = {
@@ -182,6 +184,7 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trellis"
+# Recorded at most once a minute by accounts.middleware, not on every request.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- sessions and cookies ----------------------------------------------------
