@@ -70,9 +70,9 @@ def our_journey(user, partner) -> dict:
     queries."""
     from course.checkins import our_trust
     from course.journey import build_journey
-    from course.models import Answer, Completion, Prompt, Stage
+    from course.models import Answer, Completion, Prompt, current_outline
 
-    stages = Stage.objects.outline()
+    stages = current_outline()
     done: dict[int, set[str]] = {user.pk: set(), partner.pk: set()}
     for user_id, lesson_id in Completion.objects.filter(
         user_id__in=[user.pk, partner.pk]

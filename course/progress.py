@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Membership
 from course.journey import Journey, build_journey, visitor_journey
-from course.models import Completion, Stage, StageOpened
+from course.models import Completion, Stage, StageOpened, current_outline
 
 
 def completed_slugs(user) -> set[str]:
@@ -13,7 +13,7 @@ def completed_slugs(user) -> set[str]:
 
 def journey_for(user, stages: list[Stage] | None = None) -> Journey:
     """The journey as `user` sees it; visitors get the public view."""
-    stages = Stage.objects.outline() if stages is None else stages
+    stages = current_outline() if stages is None else stages
     if not user.is_authenticated:
         return visitor_journey(stages)
     opened = set(StageOpened.objects.filter(user=user).values_list("stage_id", flat=True))

@@ -11,12 +11,13 @@ database takes its HTML (and its questions' HTML) from there instead of renderin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 from django.db import transaction
 from django.utils import timezone
 
 from course import content
-from course.models import Lesson, Prompt, Stage
+from course.models import ContentRevision, Lesson, Prompt, Stage
 
 
 class ContentInvalid(Exception):
@@ -150,4 +151,7 @@ def sync_course(course: content.Course) -> SyncReport:
             "prompt",
             old_prompts,
         )
+        if not report.is_unchanged:
+            # Every worker's copy of the outline is keyed by this token (current_outline).
+            ContentRevision.objects.update_or_create(pk=1, defaults={"token": uuid4().hex})
     return report

@@ -97,6 +97,21 @@ def test_retitling_a_lesson_changes_it_in_place(content_dir, db):
     assert Lesson.objects.get(slug=FIRST).pk == row.pk
 
 
+def test_pages_show_a_sync_at_once_though_workers_keep_the_outline(content_dir, db, client):
+    """Each worker keeps its copy of the outline between syncs (course.models.
+    current_outline); a sync that changes anything must reach the very next page."""
+    sync()
+    assert "Why honesty comes first" in client.get("/course/").content.decode()
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(path.read_text().replace("title: Why honesty comes first", "title: Honesty"))
+
+    sync()
+
+    outline = client.get("/course/").content.decode()
+    assert "Why honesty comes first" not in outline
+    assert ">Honesty<" in outline
+
+
 def test_renaming_a_file_keeps_the_lesson_row(content_dir, db):
     sync()
     row = Lesson.objects.get(slug=SECOND)
