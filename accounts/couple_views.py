@@ -96,8 +96,13 @@ def our_journey(user, partner) -> dict:
         prompt.mine = my_shared.get(prompt.slug)
         prompt.theirs = their_shared.get(prompt.slug)
         prompt.waiting = prompt.slug in waiting
+    # Both journeys come from the same outline, so stages and lessons line up by position.
     rows = [
-        {"me": mine_stage, "partner": their_stage}
+        {
+            "me": mine_stage,
+            "partner": their_stage,
+            "lessons": list(zip(mine_stage.lessons, their_stage.lessons, strict=True)),
+        }
         for mine_stage, their_stage in zip(mine.stages, theirs.stages, strict=True)
     ]
     return {

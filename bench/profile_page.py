@@ -29,6 +29,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--anonymous", action="store_true")
     parser.add_argument("--lines", type=int, default=35)
+    parser.add_argument("--sort", default="cumulative", help="or tottime, ncalls")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="trellis-profile-") as scratch:
@@ -59,7 +60,7 @@ def main() -> int:
         for _ in range(args.requests):
             client.get(args.path)
         profiler.disable()
-        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
         stats.print_stats(args.lines)
         print(f"{len(queries)} queries for one request of {args.path}:")
         for query in queries:

@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -32,6 +34,8 @@ from course.journal import (
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.progress import journey_for
+
+MONTHS = [str(MONTHS_3[number]).title() for number in range(1, 13)]
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -72,6 +76,12 @@ def _share(user, answer: Answer, sharing: str) -> None:
         notify_partner(user, "shared")
     elif not was_private and not answer.is_shared:
         audit.record(user, audit.Kind.WITHDRAWN)
+
+
+def _day_label(moment) -> str:
+    """As the template's |date:"j M Y" would show it, in the site's time zone."""
+    day = timezone.localtime(moment)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _saved_label(answer: Answer) -> str:
@@ -216,11 +226,16 @@ def index(request: HttpRequest) -> HttpResponse:
             for prompt in prompts
             if prompt.my_answer and needle in prompt.my_answer.text.casefold()
         ]
+    # Worked out here once per row rather than by {% url %} and |date in the template,
+    # which was most of the time of a journal with 200 answers (bench/profile_page.py).
+    journal_url = reverse("journal:index")
     for lessons in stages.values():
         for prompts in lessons.values():
             for prompt in prompts:
+                prompt.answer_url = f"{journal_url}{prompt.slug}/"
                 if prompt.my_answer:
                     prompt.preview = first_lines(prompt.my_answer.text)
+                    prompt.saved_on = _day_label(prompt.my_answer.updated_at)
     return render(
         request,
         "course/journal.html",
