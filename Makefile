@@ -11,15 +11,21 @@ PYTHON_WANTED := $(shell cat .python-version)
 BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$(PYTHON_WANTED) || command -v python3)
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
-.PHONY: help run install install-dev test lint format check pytest chromium demo bench clean
+# The PostgreSQL database the load test may empty and fill (its name must end in _bench).
+LOADTEST_DATABASE_URL ?= postgres://trellis:trellis@127.0.0.1:5432/trellis_bench
+
+.PHONY: help run install install-dev install-load test lint format check pytest chromium wrk \
+	demo bench loadtest audit clean
 
 help:
-	@echo "make run    set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000"
-	@echo "make test   set up and run lint, system checks, migration check and the whole test suite"
-	@echo "make lint   ruff check and format check"
-	@echo "make demo   create a linked demo couple to sign in as"
-	@echo "make bench  time content sync (1,000 lessons) and the check-in chart"
-	@echo "make clean  remove the virtualenv, node_modules and the development database"
+	@echo "make run       set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000"
+	@echo "make test      set up and run lint, system checks, migration check and the whole test suite"
+	@echo "make lint      ruff check and format check"
+	@echo "make demo      create a linked demo couple to sign in as"
+	@echo "make bench     wrk against eight pages vs a bare view, content sync, charts: docs/benchmark.md"
+	@echo "make loadtest  locust: 50 spouses for 60 s on SQLite and PostgreSQL, then check no save was lost"
+	@echo "make audit     Lighthouse (mobile) on six pages: docs/audit.md"
+	@echo "make clean     remove the virtualenv, node_modules and the development database"
 
 $(PY):
 	@$(BOOT_PYTHON) -c 'import sys; assert sys.version_info >= (3, 13), "Trellis needs Python 3.13 (see .python-version); found " + sys.version' \
@@ -35,12 +41,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra dev
 	@touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed-dev
+	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra dev --extra load
+	@touch $@
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json chromium
+
+install-load: $(VENV)/.installed-load
 
 chromium:
 	@if [ -n "$(CHROMIUM)" ]; then exit 0; fi; \
@@ -50,6 +62,15 @@ chromium:
 	else \
 		echo "The browser tests need Chromium. Install it (Debian/Ubuntu: sudo apt-get install chromium)"; \
 		echo "or point CHROMIUM_PATH at a Chromium or Chrome binary."; exit 1; \
+	fi
+
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing wrk from Debian packages for the benchmark..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "The benchmark needs wrk (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)."; exit 1; \
 	fi
 
 run: install
@@ -80,9 +101,17 @@ pytest: install-dev
 
 test: install-dev lint check pytest
 
-bench: install-dev
-	$(PY) bench/sync_bench.py
-	@if [ -f bench/chart_bench.py ]; then $(PY) bench/chart_bench.py; fi
+bench: install-dev wrk
+	$(PY) bench/http_bench.py
+
+loadtest: install-load
+	$(PY) bench/loadtest.py
+	$(PY) bench/loadtest.py --restart
+	$(PY) bench/loadtest.py --database-url $(LOADTEST_DATABASE_URL)
+	$(PY) bench/loadtest.py --database-url $(LOADTEST_DATABASE_URL) --restart
+
+audit: install-dev
+	$(PY) bench/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

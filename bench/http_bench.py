@@ -22,7 +22,8 @@ redirect to the sign-in page can never pass for a fast page; wrk must then repor
 errors and no non-2xx answers. Then it times content sync of 1,000 generated lessons
 (bench/sync_bench.py) and the check-in charts (bench/chart_bench.py).
 
-It prints a Markdown report and writes it to docs/benchmark.md (or --out). Exits 1 if
+It prints a Markdown report and writes it to docs/benchmark.md (or --out), and puts the
+page table in README.md between its bench markers. Exits 1 if
 a page failed or a goal was missed: the signed-in lesson page at 0.5x the bare view or
 better, and every page's p99 at or under 50 ms with 8 connections.
 """
@@ -46,6 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.site import ROOT, VENV_BIN, BenchSite, Cookies, build_couple, cores
 
 CONNECTIONS = 8
+DEFAULT_OUT = ROOT / "docs" / "benchmark.md"
+README = ROOT / "README.md"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 GOAL_LESSON_RATIO = 0.5
 GOAL_P99_MS = 50.0
 LUA_GET = """
@@ -253,6 +257,17 @@ def run_script(name: str) -> tuple[str, bool]:
     return done.stdout.strip(), done.returncode == 0
 
 
+def update_readme(summary: str, verdict: str) -> None:
+    """Put the latest page table between the README's bench markers."""
+    text = README.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return
+    head, rest = text.split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    block = f"{README_START}\n{summary}\nResult: {verdict}.\n{README_END}"
+    README.write_text(head + block + tail, encoding="utf-8")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
@@ -270,7 +285,7 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmark.md")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     parser.add_argument("--pages-only", action="store_true", help="skip the sync and chart benches")
     args = parser.parse_args()
@@ -327,6 +342,9 @@ p99 at or under {GOAL_P99_MS:g} ms on every page.
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
+    if args.out == DEFAULT_OUT:
+        summary = f"Taken {now} on {machine()}, {database}.\n\n{table}\n"
+        update_readme(summary, "all goals met" if not missed else "missed: " + "; ".join(missed))
     print(f"Written to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 1 if missed else 0
 
