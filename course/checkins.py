@@ -49,6 +49,16 @@ def record_checkin(
     return CheckIn.objects.update_or_create(author=author, taken_on=taken_on, defaults=values)
 
 
+def delete_checkin(*, author, checkin: CheckIn) -> None:
+    """Delete one of `author`'s own check-ins for good: its ratings and its note.
+
+    The other check-ins, and what is shared of them, stay as they are.
+    """
+    if checkin.author_id != author.pk:
+        raise PermissionError("only its author can delete a check-in")
+    CheckIn.objects.filter(pk=checkin.pk, author=author).delete()
+
+
 def set_checkin_sharing(*, author, scores: bool | None = None, notes: bool | None = None) -> int:
     """Share or withdraw all of `author`'s check-ins at once: scores, notes, or both.
 

@@ -119,3 +119,38 @@ def test_check_ins_shared_and_a_commitment_kept_and_confirmed(
 
     bob_page.goto(live_server.url + "/commitments/")
     expect(bob_page.get_by_text("Confirmed by Alice")).to_be_visible()
+
+
+def test_alice_deletes_one_check_in_from_her_table(page, live_server, alice):
+    today = timezone.localdate()
+    for days, value in ((3, 2), (1, 4)):
+        record_checkin(
+            author=alice,
+            taken_on=today - timedelta(days=days),
+            scores=dict.fromkeys(SIGN_FIELDS, value),
+        )
+    older, newer = (
+        f"{day.day} {day:%b %Y}" for day in (today - timedelta(3), today - timedelta(1))
+    )
+    sign_in(page, live_server, alice.email)
+    page.goto(live_server.url + "/check-ins/")
+    table = page.get_by_role("table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    assert_accessible(page)
+
+    # she changes her mind once, then deletes it, from the keyboard
+    page.get_by_role("link", name=f"Delete the check-in of {newer}", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Delete your check-in for")
+    assert_accessible(page)
+    page.get_by_role("link", name="Keep it").click()
+    expect(table.locator("tbody tr")).to_have_count(2)
+
+    page.get_by_role("link", name=f"Delete the check-in of {newer}", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Yes, delete this check-in").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("is deleted.")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.get_by_role("rowheader")).to_have_text(older)
+    expect(page.locator("#chart-overall circle")).to_have_count(1)
+    assert_accessible(page)

@@ -218,6 +218,62 @@ def test_check_in_pages_need_signing_in(client):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+# --- deleting a check-in ------------------------------------------------------------------
+
+
+def test_the_author_deletes_one_check_in_after_confirming(couple):
+    alice, _ = couple
+    kept = checkin(alice, days=3, note="Keep this one.")
+    doomed = checkin(alice, days=1, note="A week I would rather forget.", shared=True)
+    browser = signed_in(alice)
+    url = f"/check-ins/{doomed.pk}/delete/"
+
+    page = browser.get("/check-ins/").content.decode()
+    assert f'href="{url}"' in page and f'href="/check-ins/{kept.pk}/delete/"' in page
+
+    confirm = browser.get(url)
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert f"Delete your check-in for {doomed.taken_on.day} " in page
+    assert "Bob will no longer see it" in page
+    assert "A week I would rather forget." not in page  # the date names it; the note stays put
+    assert CheckIn.objects.filter(pk=doomed.pk).exists()  # looking is not deleting
+
+    response = browser.post(url, follow=True)
+    assert response.redirect_chain == [("/check-ins/", 302)]
+    page = response.content.decode()
+    assert f"Your check-in for {doomed.taken_on.day} " in page and " is deleted." in page
+    assert "A week I would rather forget." not in page and "Keep this one." in page
+    assert list(CheckIn.objects.filter(author=alice)) == [kept]
+    assert browser.post(url).status_code == 404  # a second click finds nothing to delete
+
+
+def test_only_the_author_can_see_or_use_a_check_ins_delete_page(couple, carol, client):
+    alice, bob = couple
+    shared = checkin(alice, shared=True, note_shared=True, note="For Bob only.")
+    url = f"/check-ins/{shared.pk}/delete/"
+    assert checkins_visible_to(bob, alice).count() == 1  # bob may see it, yet not delete it
+
+    for someone in (bob, carol):
+        browser = signed_in(someone)
+        assert browser.get(url).status_code == 404
+        response = browser.post(url)
+        assert response.status_code == 404
+        assert "For Bob only." not in response.content.decode()
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert CheckIn.objects.filter(pk=shared.pk).exists()
+
+
+def test_each_delete_link_has_its_own_accessible_name(alice):
+    for days in (0, 1, 2):
+        checkin(alice, days=days)
+    page = signed_in(alice).get("/check-ins/").content.decode()
+    names = re.findall(r'delete/">Delete<span class="visually-hidden">([^<]+)</span>', page)
+    assert len(names) == len(set(names)) == 3
+    assert names[0] == f" the check-in of {today():%-d %b %Y}"
+
+
 # --- commitments ---------------------------------------------------------------------------
 
 

@@ -73,6 +73,8 @@ EXPECTED = {
     "checkins:index": SIGNED_IN_PAGE,
     "checkins:take": SIGNED_IN_PAGE,
     "checkins:sharing": POST_ONLY,
+    # Only the author deletes; the partner, who sees the shared scores, gets 404 too.
+    "checkins:delete": row("302-login", "200", "404"),
     "commitments:index": SIGNED_IN_PAGE,
     "commitments:create": POST_ONLY,
     "commitments:propose": POST_ONLY,
@@ -101,6 +103,7 @@ PARAMS = {
     "course:slug": lambda world: world["lesson"],
     "journal:slug": lambda world: world["prompt"],
     "journal:version": lambda world: 1,
+    "checkins:pk": lambda world: world["checkin"].pk,
     "commitments:pk": lambda world: world["shared_commitment"].pk,
     "us:token": lambda world: TOKEN,
     "us:invitation_id": lambda world: world["invitation"].pk,
@@ -177,7 +180,7 @@ def world(alice, bob, carol, content) -> dict:
     Answer.objects.filter(pk=shared.pk).update(sharing="shared")
     scores = dict.fromkeys(SIGN_FIELDS, 4)
     # Scores shared, note not: the partner sees the numbers but never the note.
-    record_checkin(
+    checkin, _ = record_checkin(
         author=alice, taken_on=timezone.localdate(), scores=scores, note=NOTE_SECRET, shared=True
     )
     make_commitment(author=alice, text=COMMITMENT_SECRET, due_on=timezone.localdate())
@@ -196,6 +199,7 @@ def world(alice, bob, carol, content) -> dict:
         "people": {"owner": alice, "partner": bob, "stranger": carol, "other_couple": dave},
         "lesson": lesson,
         "prompt": private_prompt,
+        "checkin": checkin,
         "shared_commitment": shared_commitment,
         "invitation": invitation,
     }

@@ -23,6 +23,7 @@ from accounts.sharing import (
 from course import commitments as promises
 from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
 from course.checkins import (
+    delete_checkin,
     history_charts,
     history_rows,
     record_checkin,
@@ -114,6 +115,21 @@ def sharing(request: HttpRequest) -> HttpResponse:
     }[what, on]
     messages.success(request, text)
     return redirect(reverse("checkins:index") + "#sharing")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only the author's own: a partner who sees the scores gets 404 like everyone else.
+    found = get_object_or_404(checkins_visible_to(request.user, request.user), pk=pk)
+    day = _long_date(found.taken_on)
+    if request.method == "GET":
+        context = {"checkin": found, "day": day, "partner": partner_of(request.user)}
+        return render(request, "course/checkins/delete.html", context)
+    delete_checkin(author=request.user, checkin=found)
+    messages.success(request, f"Your check-in for {day} is deleted.")
+    return redirect("checkins:index")
 
 
 # --- commitments -----------------------------------------------------------------------------
