@@ -20,6 +20,7 @@ commitment_patterns = [
     path("<int:pk>/mark/", views.mark, name="mark"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]
 
 checkins = (checkin_patterns, "checkins")

@@ -2,8 +2,9 @@
 
 Only the author marks their commitment kept or not kept; for a shared one that was
 kept, the partner can confirm "I saw it kept". A partner may also propose a commitment,
-which becomes the other's only once they accept it. Every write is one function here;
-who may see what is `accounts.sharing`'s answer.
+which becomes the other's only once they accept it; until then the proposer may
+withdraw it. Every write is one function here; who may see what is `accounts.sharing`'s
+answer.
 """
 
 from __future__ import annotations
@@ -59,7 +60,11 @@ def propose_commitment(*, proposer, partner, text: str, due_on: date) -> Commitm
 
 
 def _locked(commitment: Commitment) -> Commitment:
-    return Commitment.objects.select_for_update().get(pk=commitment.pk)
+    locked = Commitment.objects.select_for_update().filter(pk=commitment.pk).first()
+    if locked is None:
+        # A proposal can now be withdrawn while the partner is answering it.
+        raise CommitmentRefused("It is no longer here: it was withdrawn or deleted a moment ago.")
+    return locked
 
 
 def answer_proposal(*, author, commitment: Commitment, accept: bool) -> Commitment:
@@ -72,6 +77,20 @@ def answer_proposal(*, author, commitment: Commitment, accept: bool) -> Commitme
         commitment.status = Status.OPEN if accept else Status.DECLINED
         commitment.save(update_fields=["status"])
     return commitment
+
+
+def withdraw_proposal(*, proposer, commitment: Commitment) -> None:
+    """The proposer takes back a proposal that has not been answered yet. It never
+    became the partner's commitment, so nothing of it is kept."""
+    with transaction.atomic():
+        commitment = _locked(commitment)
+        if commitment.proposed_by_id != proposer.pk:
+            raise CommitmentRefused("Only the person who proposed it can withdraw it.")
+        if commitment.status != Status.PROPOSED:
+            raise CommitmentRefused(
+                "It has already been answered, so it can no longer be withdrawn."
+            )
+        commitment.delete()
 
 
 def mark_commitment(*, author, commitment: Commitment, kept: bool, note: str = "") -> Commitment:

@@ -17,7 +17,13 @@ from django.utils import timezone
 from accounts.services import accept_invitation, create_invitation, unlink
 from accounts.sharing import checkins_visible_to, commitments_visible_to
 from course.checkins import record_checkin
-from course.commitments import make_commitment, mark_commitment, propose_commitment
+from course.commitments import (
+    CommitmentRefused,
+    answer_proposal,
+    make_commitment,
+    mark_commitment,
+    propose_commitment,
+)
 from course.models import SIGN_FIELDS, CheckIn, Commitment
 
 MARKUP = '<script>alert("boo")</script><b>bold</b>'
@@ -396,6 +402,66 @@ def test_the_partner_proposes_and_the_other_accepts_or_declines(couple, carol):
 
     signed_in(carol).post("/commitments/propose/", {"text": "Hi.", "due_on": today().isoformat()})
     assert not Commitment.objects.filter(proposed_by=carol).exists()
+
+
+def test_the_proposer_withdraws_a_proposal_not_yet_answered(couple):
+    alice, bob = couple
+    bob_browser = signed_in(bob)
+    bob_browser.post(
+        "/commitments/propose/", {"text": "Call me at lunch.", "due_on": today().isoformat()}
+    )
+    proposal = Commitment.objects.get()
+    page = bob_browser.get("/commitments/").content.decode()
+    assert f'action="/commitments/{proposal.pk}/withdraw/"' in page
+    assert "Withdraw proposal" not in signed_in(alice).get("/commitments/").content.decode()
+
+    assert bob_browser.get(f"/commitments/{proposal.pk}/withdraw/").status_code == 405
+    response = bob_browser.post(f"/commitments/{proposal.pk}/withdraw/", follow=True)
+    assert response.redirect_chain == [("/commitments/", 302)]
+    assert "You withdrew your proposal: Alice no longer sees it." in response.content.decode()
+    assert not Commitment.objects.exists()
+    assert "Call me at lunch." not in signed_in(alice).get("/commitments/").content.decode()
+    assert bob_browser.post(f"/commitments/{proposal.pk}/withdraw/").status_code == 404
+
+
+def test_only_the_proposer_withdraws_and_only_before_an_answer(couple, carol):
+    alice, bob = couple
+    waiting = propose_commitment(proposer=bob, partner=alice, text="Waiting.", due_on=today())
+    accepted = propose_commitment(proposer=bob, partner=alice, text="Yes.", due_on=today())
+    declined = propose_commitment(proposer=bob, partner=alice, text="No.", due_on=today())
+    answer_proposal(author=alice, commitment=accepted, accept=True)
+    answer_proposal(author=alice, commitment=declined, accept=False)
+    own = make_commitment(author=alice, text="Her own.", due_on=today(), shared=True)
+
+    def withdraw(user, commitment):
+        return signed_in(user).post(f"/commitments/{commitment.pk}/withdraw/")
+
+    response = withdraw(alice, waiting)  # the one it was proposed to answers it instead
+    assert response.status_code == 403
+    assert "Only the person who proposed it can withdraw it." in response.content.decode()
+    assert withdraw(carol, waiting).status_code == 404
+    for answered in (accepted, declined):
+        response = withdraw(bob, answered)
+        assert response.status_code == 403
+        assert "already been answered" in response.content.decode()
+    assert withdraw(bob, own).status_code == 403
+    page = signed_in(bob).get("/commitments/").content.decode()
+    assert page.count("Withdraw proposal") == 1  # the waiting one only
+    assert Commitment.objects.count() == 4
+
+    unlink(user=alice)  # once unlinked, bob no longer sees it at all
+    assert withdraw(bob, waiting).status_code == 404
+    assert Commitment.objects.filter(pk=waiting.pk, status="proposed").exists()
+
+
+def test_answering_a_proposal_withdrawn_a_moment_ago_is_refused_not_an_error(couple):
+    alice, bob = couple
+    proposal = propose_commitment(proposer=bob, partner=alice, text="Call me.", due_on=today())
+    seen_by_alice = Commitment.objects.get(pk=proposal.pk)  # as her answer view loaded it
+    signed_in(bob).post(f"/commitments/{proposal.pk}/withdraw/")
+    with pytest.raises(CommitmentRefused, match="withdrawn"):
+        answer_proposal(author=alice, commitment=seen_by_alice, accept=True)
+    assert not Commitment.objects.exists()
 
 
 def test_commitments_visible_to_by_persona(couple, carol):

@@ -82,6 +82,7 @@ EXPECTED = {
     "commitments:mark": POST_ONLY,
     "commitments:confirm": POST_ONLY,
     "commitments:answer": POST_ONLY,
+    "commitments:withdraw": POST_ONLY,
     "us:index": SIGNED_IN_PAGE,
     "us:invite": POST_ONLY,
     "us:cancel": POST_ONLY,

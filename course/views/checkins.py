@@ -286,3 +286,18 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         else "You declined it. That is all right: say what you can do instead.",
     )
     return redirect("commitments:index")
+
+
+@never_cache
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible(request, pk)
+    try:
+        promises.withdraw_proposal(proposer=request.user, commitment=found)
+    except promises.CommitmentRefused as refused:
+        return _refused(request, found, str(refused))
+    messages.success(
+        request, f"You withdrew your proposal: {found.author.display_name} no longer sees it."
+    )
+    return redirect("commitments:index")
