@@ -69,10 +69,12 @@ def our_journey(user, partner) -> dict:
     """Both spouses' progress, shared answers and shared check-ins, in a fixed number of
     queries."""
     from course.checkins import our_trust
+    from course.journal import SHARING_LABELS
     from course.journey import build_journey
-    from course.models import Answer, Completion, Prompt, current_outline
+    from course.models import Answer, Completion
+    from course.snapshot import current_course
 
-    stages = current_outline()
+    stages = current_course().stages
     done: dict[int, set[str]] = {user.pk: set(), partner.pk: set()}
     for user_id, lesson_id in Completion.objects.filter(
         user_id__in=[user.pk, partner.pk]
@@ -87,15 +89,20 @@ def our_journey(user, partner) -> dict:
     their_shared = {a.prompt_id: a for a in answers_visible_to(user, partner, partner_checked=True)}
     waiting = set(answers_waiting_for(user, partner).values_list("prompt_id", flat=True))
     slugs = set(my_shared) | set(their_shared) | waiting
-    prompts = list(
-        Prompt.objects.filter(slug__in=slugs)
-        .select_related("lesson__stage")
-        .order_by("lesson__stage__order", "lesson__order", "order")
-    )
-    for prompt in prompts:
-        prompt.mine = my_shared.get(prompt.slug)
-        prompt.theirs = their_shared.get(prompt.slug)
-        prompt.waiting = prompt.slug in waiting
+    # The prompts come from the worker's shared copy of the course: each spouse's part is
+    # kept in the row, never set on the prompt.
+    shared = []
+    for prompt in current_course().prompts_with(slugs):
+        my_answer = my_shared.get(prompt.slug)
+        shared.append(
+            {
+                "prompt": prompt,
+                "mine": my_answer,
+                "my_sharing": SHARING_LABELS[my_answer.sharing] if my_answer else "",
+                "theirs": their_shared.get(prompt.slug),
+                "waiting": prompt.slug in waiting,
+            }
+        )
     # Both journeys come from the same outline, so stages and lessons line up by position.
     rows = [
         {
@@ -110,7 +117,7 @@ def our_journey(user, partner) -> dict:
         "rows": rows,
         "mine": mine,
         "theirs": theirs,
-        "prompts": prompts,
+        "shared": shared,
         "my_membership": user.membership,
         "walking_together": user.membership.walk_together and partner.membership.walk_together,
         **our_trust(user, partner),

@@ -1,6 +1,15 @@
-from django import forms
+from __future__ import annotations
 
-from course.models import Sharing
+from dataclasses import dataclass, field
+
+from django import forms
+from django.urls import reverse
+
+from course.models import Answer, Prompt, Sharing
+
+ANSWER_HELP = (
+    "Private to you. Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
+)
 
 
 class JournalTextField(forms.CharField):
@@ -16,8 +25,7 @@ class AnswerForm(forms.Form):
     text = JournalTextField(
         label="Your answer",
         required=False,
-        help_text="Private to you. Light formatting works: *emphasis*, **strong**, "
-        "lists with -, quotes with >.",
+        help_text=ANSWER_HELP,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
     )
@@ -42,3 +50,60 @@ def answer_form(prompt, answer=None, data=None) -> AnswerForm:
         "sharing": answer.sharing if answer else Sharing.PRIVATE,
     }
     return AnswerForm(data, initial=initial, auto_id=f"{prompt.slug}-%s")
+
+
+@dataclass
+class AnswerFields:
+    """What `includes/answer_form.html` shows for one prompt, worked out in Python.
+
+    A lesson page shows up to several forms, and rendering Django's bound fields for
+    each took most of the page's time (bench/profile_page.py). The form class still
+    reads and checks every POST; a form sent back with errors passes through
+    `from_form`, so what the person typed is shown again exactly.
+    """
+
+    prompt: Prompt
+    answer: Answer | None
+    text: str
+    base_version: int | str
+    sharing: str
+    answer_url: str
+    errors: list[str] = field(default_factory=list)
+    help_text = ANSWER_HELP
+    choices = Sharing.choices
+
+    @classmethod
+    def for_prompts(cls, prompts: list[Prompt], answers: dict[str, Answer]) -> list[AnswerFields]:
+        """Blank or filled-in forms for each prompt, from `answers` by prompt slug."""
+        journal_url = reverse("journal:index")
+        rows = []
+        for prompt in prompts:
+            answer = answers.get(prompt.slug)
+            rows.append(
+                cls(
+                    prompt=prompt,
+                    answer=answer,
+                    text=answer.text if answer else "",
+                    base_version=answer.version if answer else 0,
+                    sharing=answer.sharing if answer else Sharing.PRIVATE,
+                    answer_url=f"{journal_url}{prompt.slug}/",
+                )
+            )
+        return rows
+
+    @classmethod
+    def from_form(cls, prompt: Prompt, answer: Answer | None, form: AnswerForm) -> AnswerFields:
+        """The fields as `form` holds them: as typed if it was sent, else as stored."""
+        return cls(
+            prompt=prompt,
+            answer=answer,
+            text=form["text"].value() or "",
+            base_version=form["base_version"].value(),
+            sharing=form["sharing"].value(),
+            answer_url=reverse("journal:answer", args=[prompt.slug]),
+            errors=list(form["text"].errors),
+        )
+
+    @property
+    def history_url(self) -> str:
+        return f"{self.answer_url}history/"

@@ -8,7 +8,6 @@ autosaves within a few minutes update the newest version instead of piling up co
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from course.models import Answer, AnswerVersion, Prompt, Sharing
+from course.snapshot import current_course
 
 VERSION_WINDOW = timedelta(minutes=10)
 ANSWER_TAGS = {"p", "em", "strong", "ul", "ol", "li", "blockquote", "br"}
@@ -103,7 +103,7 @@ def render_answer(text: str) -> str:
 
 
 def first_lines(text: str, limit: int = 160) -> str:
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
@@ -117,3 +117,39 @@ def restore_version(*, author, version: AnswerVersion) -> SaveResult:
         base_version=answer.version,
         new_version=True,
     )
+
+
+SHARING_LABELS = dict(Sharing.choices)
+
+
+@dataclass
+class JournalRow:
+    """One prompt and this spouse's answer to it (None if not answered), for a page.
+
+    The prompt comes from the worker's shared copy of the course, so what belongs to one
+    spouse is kept here and never set on the prompt."""
+
+    prompt: Prompt
+    answer: Answer | None
+    answer_url: str
+    preview: str = ""
+    saved_on: str = ""
+    sharing_label: str = ""
+    answer_html: str = ""
+
+
+def journal_rows(user, journal_url: str) -> tuple[dict, dict[str, Answer]]:
+    """Every current prompt, and every prompt `user` answered even if it has left the
+    course, grouped as {stage: {lesson: [JournalRow]}} in course order; and the answers
+    by prompt slug. One query for the answers, and one more only when some answered
+    prompt is no longer in the course."""
+    answers = {answer.prompt_id: answer for answer in Answer.objects.of(user)}
+    course = current_course()
+    prompts = course.prompts()
+    if not answers.keys() <= course.prompts_by_slug().keys():
+        prompts = course.prompts_with({prompt.slug for prompt in prompts} | answers.keys())
+    stages: dict = {}
+    for prompt in prompts:
+        row = JournalRow(prompt, answers.get(prompt.slug), f"{journal_url}{prompt.slug}/")
+        stages.setdefault(prompt.lesson.stage, {}).setdefault(prompt.lesson, []).append(row)
+    return stages, answers

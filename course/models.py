@@ -22,7 +22,7 @@ class StageQuerySet(ContentQuerySet):
     def outline(self) -> list["Stage"]:
         """Current stages, each with `current_lessons`, in two queries whatever their size.
 
-        Most pages want `current_outline()` instead, which reuses this between syncs."""
+        Most pages want `course.snapshot.current_outline()`, which keeps it between syncs."""
         stages = list(self.current())
         by_stage: dict[int, list[Lesson]] = {stage.pk: [] for stage in stages}
         lessons = Lesson.objects.current().filter(stage__retired_at__isnull=True)
@@ -35,31 +35,13 @@ class StageQuerySet(ContentQuerySet):
 
 class ContentRevision(models.Model):
     """One row that every `sync_content` which changes the course gives a new random
-    token. Each worker keeps its copy of the outline under the token it was read at,
-    so one small query per page tells every worker at once that the course changed."""
+    token. Each worker keeps its copy of the course (course.snapshot) under the token it
+    was read at, so one small query per page tells every worker that the course changed."""
 
     token = models.CharField(max_length=32)
 
     def __str__(self) -> str:
         return self.token
-
-
-# (token, outline) for this process. The outline's objects are shared between requests,
-# so nothing may change them; they are only read to build each spouse's journey.
-_outline_copy: tuple[str, list["Stage"]] | None = None
-
-
-def current_outline() -> list["Stage"]:
-    """The current stages and lessons, as `Stage.objects.outline()`, read from the
-    database only when the course has changed since this process last read it."""
-    global _outline_copy
-    token = ContentRevision.objects.values_list("token", flat=True).first() or ""
-    copy = _outline_copy
-    if copy is not None and copy[0] == token:
-        return copy[1]
-    stages = Stage.objects.outline()
-    _outline_copy = (token, stages)
-    return stages
 
 
 class Stage(models.Model):

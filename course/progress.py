@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from accounts.models import Membership
 from course.journey import Journey, build_journey, visitor_journey
-from course.models import Completion, Stage, StageOpened, current_outline
+from course.models import Completion, Stage, StageOpened
+from course.snapshot import current_outline
 
 
 def completed_slugs(user) -> set[str]:

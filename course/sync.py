@@ -152,6 +152,6 @@ def sync_course(course: content.Course) -> SyncReport:
             old_prompts,
         )
         if not report.is_unchanged:
-            # Every worker's copy of the outline is keyed by this token (current_outline).
+            # Every worker's copy of the course is keyed by this token (course.snapshot).
             ContentRevision.objects.update_or_create(pk=1, defaults={"token": uuid4().hex})
     return report

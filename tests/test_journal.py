@@ -368,6 +368,29 @@ def test_a_spouse_cannot_reach_the_others_private_answer(alice, bob, prompt):
     assert json.loads(client.get("/journal/export.json").content)["answers"] == []
 
 
+def test_one_spouses_answers_never_stay_on_the_workers_copy_of_the_course(alice, bob, prompt):
+    """Each worker shares its copy of the course between requests (course.snapshot), so a
+    page that put bob's answer on a shared prompt would show it to the next reader."""
+    bob_client = signed_in(bob)
+    post_answer(bob_client, prompt, SECRET)
+    pages = [
+        f"/course/{lesson_slugs('honesty')[0]}/",
+        "/journal/",
+        "/journal/?q=lighthouse",
+        "/journal/workbook/",
+        f"/journal/{prompt}/",
+    ]
+    for url in pages:
+        assert SECRET in bob_client.get(url).content.decode(), url
+
+    alice_client = signed_in(alice)
+    for url in pages:
+        response = alice_client.get(url)
+        assert response.status_code == 200, url
+        assert SECRET not in response.content.decode(), url
+    assert textarea_value(alice_client.get(pages[0]).content.decode()) == ""
+
+
 def results(html: str) -> str:
     found = re.search(r'<section aria-labelledby="results-title"[^>]*>(.*?)</section>', html, re.S)
     assert found, "no search results section"

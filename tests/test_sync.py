@@ -97,19 +97,38 @@ def test_retitling_a_lesson_changes_it_in_place(content_dir, db):
     assert Lesson.objects.get(slug=FIRST).pk == row.pk
 
 
-def test_pages_show_a_sync_at_once_though_workers_keep_the_outline(content_dir, db, client):
-    """Each worker keeps its copy of the outline between syncs (course.models.
-    current_outline); a sync that changes anything must reach the very next page."""
+def test_pages_show_a_sync_at_once_though_workers_keep_the_course(content_dir, db, client, alice):
+    """Each worker keeps its copy of the course between syncs (course.snapshot); a sync
+    that changes anything must reach the very next page: outline, lesson and journal."""
     sync()
-    assert "Why honesty comes first" in client.get("/course/").content.decode()
+    client.force_login(alice)
+    lesson_url = f"/course/{FIRST}/"
+    for url in ["/course/", lesson_url, "/journal/"]:  # each page fills the copy it reads
+        assert client.get(url).status_code == 200
+    assert "Most couples who come to this course" in client.get(lesson_url).content.decode()
     path = lesson_path(content_dir, FIRST)
-    path.write_text(path.read_text().replace("title: Why honesty comes first", "title: Honesty"))
+    text = path.read_text()
+    for old, new in [
+        ("title: Why honesty comes first", "title: Honesty"),
+        ("Most couples who come to this course", "Many couples who begin this course"),
+        ("what shape do you think that foundation", "what state do you think that foundation"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text)
 
     sync()
 
     outline = client.get("/course/").content.decode()
     assert "Why honesty comes first" not in outline
     assert ">Honesty<" in outline
+    lesson = client.get(lesson_url).content.decode()
+    assert "Many couples who begin this course" in lesson
+    assert "Most couples who come" not in lesson
+    assert "what state do you think that foundation" in lesson
+    journal = client.get("/journal/").content.decode()
+    assert "what state do you think that foundation" in journal
+    assert "what shape do you think" not in journal
 
 
 def test_renaming_a_file_keeps_the_lesson_row(content_dir, db):

@@ -5,12 +5,10 @@ Cache-Control: no-store so no browser or proxy keeps a copy.
 """
 
 import json
-from collections import OrderedDict
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import audit
 from accounts.services import notify_partner
-from course.forms import SearchForm, answer_form
+from course.forms import AnswerFields, SearchForm, answer_form
 from course.journal import (
+    SHARING_LABELS,
     AnswerTooLong,
     first_lines,
+    journal_rows,
     render_answer,
     restore_version,
     save_answer,
@@ -62,9 +62,8 @@ def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]
 
 
 def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpResponse:
-    prompt.form = form
-    prompt.my_answer = answer
-    context = {"prompt": prompt, "answer": answer, "next": lesson_url}
+    fields = AnswerFields.from_form(prompt, answer, form)
+    context = {"prompt": prompt, "answer": answer, "fields": fields, "next": lesson_url}
     return render(request, "course/answer.html", context, status=status)
 
 
@@ -193,49 +192,25 @@ def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     return redirect("journal:history", slug=slug)
 
 
-def _journal_rows(user):
-    """Prompts by stage and lesson with this spouse's answers, in two queries."""
-    answers = {a.prompt_id: a for a in Answer.objects.of(user)}
-    prompts = (
-        Prompt.objects.select_related("lesson__stage")
-        .filter(Q(retired_at__isnull=True, lesson__retired_at__isnull=True) | Q(slug__in=answers))
-        .order_by("lesson__stage__order", "lesson__order", "order")
-    )
-    stages: OrderedDict = OrderedDict()
-    for prompt in prompts:
-        prompt.my_answer = answers.get(prompt.slug)
-        lessons = stages.setdefault(prompt.lesson.stage, OrderedDict())
-        lessons.setdefault(prompt.lesson, []).append(prompt)
-    return stages, answers
-
-
 @never_cache
 @login_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
-    stages, answers = _journal_rows(request.user)
+    stages, answers = journal_rows(request.user, reverse("journal:index"))
+    rows = [row for lessons in stages.values() for rows in lessons.values() for row in rows]
     results = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
         needle = search.cleaned_data["q"].strip().casefold()
-        results = [
-            prompt
-            for lessons in stages.values()
-            for prompts in lessons.values()
-            for prompt in prompts
-            if prompt.my_answer and needle in prompt.my_answer.text.casefold()
-        ]
-    # Worked out here once per row rather than by {% url %} and |date in the template,
-    # which was most of the time of a journal with 200 answers (bench/profile_page.py).
-    journal_url = reverse("journal:index")
-    for lessons in stages.values():
-        for prompts in lessons.values():
-            for prompt in prompts:
-                prompt.answer_url = f"{journal_url}{prompt.slug}/"
-                if prompt.my_answer:
-                    prompt.preview = first_lines(prompt.my_answer.text)
-                    prompt.saved_on = _day_label(prompt.my_answer.updated_at)
+        results = [row for row in rows if row.answer and needle in row.answer.text.casefold()]
+    # Worked out here once per row rather than by filters in the template, which was
+    # most of the time of a journal with 200 answers (bench/profile_page.py).
+    for row in rows:
+        if row.answer:
+            row.preview = first_lines(row.answer.text)
+            row.saved_on = _day_label(row.answer.updated_at)
+            row.sharing_label = SHARING_LABELS[row.answer.sharing]
     return render(
         request,
         "course/journal.html",
@@ -312,10 +287,10 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def workbook(request: HttpRequest) -> HttpResponse:
-    stages, _ = _journal_rows(request.user)
+    stages, _ = journal_rows(request.user, reverse("journal:index"))
     for lessons in stages.values():
-        for prompts in lessons.values():
-            for prompt in prompts:
-                if prompt.my_answer:
-                    prompt.answer_html = render_answer(prompt.my_answer.text)
+        for rows in lessons.values():
+            for row in rows:
+                if row.answer:
+                    row.answer_html = render_answer(row.answer.text)
     return render(request, "course/workbook.html", {"stages": stages})

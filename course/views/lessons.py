@@ -7,10 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import notify_partner
-from course.forms import answer_form
+from course.forms import AnswerFields
 from course.journey import LOCKED
-from course.models import Answer, Completion, LastOpened, Lesson, Prompt
+from course.models import Answer, Completion, LastOpened, Lesson
 from course.progress import journey_for
+from course.snapshot import current_course
 
 
 def _is_open_to_visitors(journey, lesson) -> bool:
@@ -29,7 +30,8 @@ def outline(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
-    journey = journey_for(request.user)
+    course = current_course()
+    journey = journey_for(request.user, course.stages)
     state = journey.state_of(slug)
     if state is None:
         raise Http404("No such lesson.")
@@ -51,14 +53,12 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if not state.is_readable:
         return render(request, "course/locked.html", context)
 
-    context["lesson"] = Lesson.objects.get(pk=state.lesson.pk)
-    context["prompts"] = prompts = list(Prompt.objects.current().filter(lesson_id=state.lesson.pk))
+    context["lesson"], prompts = course.lesson_page(state.lesson.pk)
+    context["prompts"] = prompts
     if request.user.is_authenticated:
-        mine = Answer.objects.of(request.user).filter(prompt__in=prompts)
+        mine = Answer.objects.of(request.user).filter(prompt__in=[p.slug for p in prompts])
         answers = {answer.prompt_id: answer for answer in mine}
-        for prompt in prompts:
-            prompt.my_answer = answers.get(prompt.slug)
-            prompt.form = answer_form(prompt, prompt.my_answer)
+        context["answer_forms"] = AnswerFields.for_prompts(prompts, answers)
     if request.user.is_authenticated and request.session.get("last_lesson") != slug:
         # The session remembers what we last stored, so re-reading costs no write.
         LastOpened.remember(request.user, state.lesson)
