@@ -16,6 +16,7 @@ import cProfile
 import pstats
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +30,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--anonymous", action="store_true")
     parser.add_argument("--lines", type=int, default=35)
+    parser.add_argument("--time-only", action="store_true", help="skip the profile")
+    parser.add_argument("--callers", help="also show who calls functions matching this")
     parser.add_argument("--sort", default="cumulative", help="or tottime, ncalls")
     args = parser.parse_args()
 
@@ -55,6 +58,13 @@ def main() -> int:
 
         with connection.execute_wrapper(log):
             client.get(args.path)
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            client.get(args.path)
+        took = (time.perf_counter() - started) / args.requests * 1000
+        print(f"{args.path}: {took:.2f} ms a request, unprofiled, over {args.requests}")
+        if args.time_only:
+            return 0
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):
@@ -62,6 +72,8 @@ def main() -> int:
         profiler.disable()
         stats = pstats.Stats(profiler).sort_stats(args.sort)
         stats.print_stats(args.lines)
+        if args.callers:
+            stats.print_callers(args.callers)
         print(f"{len(queries)} queries for one request of {args.path}:")
         for query in queries:
             print("  ", query[:160])
