@@ -6,24 +6,31 @@ from django.views.decorators.http import require_safe
 
 from accounts.sharing import partner_of
 from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
-from course.models import Answer, Completion, LastOpened, Prompt
+from course.journey import DONE
+from course.models import Answer, Completion, LastOpened
 from course.progress import journey_for
+from course.snapshot import current_course
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    journey = journey_for(request.user)
+    course = current_course()
+    journey = journey_for(request.user, course.stages)
     if not request.user.is_authenticated:
         return render(request, "course/landing.html", {"first_lesson": journey.first_lesson})
     last = LastOpened.objects.filter(user=request.user).values_list("lesson_id", flat=True).first()
     last_state = journey.state_of(last) if last else None
-    unanswered = (
-        Prompt.objects.current()
-        .filter(lesson__completions__user=request.user, lesson__retired_at__isnull=True)
-        .exclude(answers__in=Answer.objects.filter(author=request.user).exclude(text=""))
-        .select_related("lesson")
-        .order_by("lesson__stage__order", "lesson__order", "order")[:5]
+    finished = {s.lesson.pk for stage in journey.stages for s in stage.lessons if s.status == DONE}
+    written = set(
+        Answer.objects.filter(author=request.user)
+        .exclude(text="")
+        .values_list("prompt_id", flat=True)
     )
+    unanswered = [
+        prompt
+        for prompt in course.prompts()
+        if prompt.lesson.pk in finished and prompt.slug not in written
+    ][:5]
     partner = partner_of(request.user)
     context = {
         "partner": partner,
@@ -34,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "journey": journey,
         "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
-        "unanswered": list(unanswered),
+        "unanswered": unanswered,
         "checkin_days": days_since_last_checkin(request.user),
         "checkin_suggest_after": SUGGEST_AFTER_DAYS,
     }
