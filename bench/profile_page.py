@@ -58,11 +58,13 @@ def main() -> int:
 
         with connection.execute_wrapper(log):
             client.get(args.path)
-        started = time.perf_counter()
-        for _ in range(args.requests):
-            client.get(args.path)
-        took = (time.perf_counter() - started) / args.requests * 1000
-        print(f"{args.path}: {took:.2f} ms a request, unprofiled, over {args.requests}")
+        batches = []  # the best of five batches: this machine's neighbours come and go
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(args.requests):
+                client.get(args.path)
+            batches.append((time.perf_counter() - started) / args.requests * 1000)
+        print(f"{args.path}: {min(batches):.2f} ms a request, unprofiled, best of 5 batches")
         if args.time_only:
             return 0
         profiler = cProfile.Profile()
