@@ -74,7 +74,8 @@ def our_journey(user, partner) -> dict:
     from course.models import Answer, Completion
     from course.snapshot import current_course
 
-    stages = current_course().stages
+    course = current_course()
+    stages = course.stages
     done: dict[int, set[str]] = {user.pk: set(), partner.pk: set()}
     for user_id, lesson_id in Completion.objects.filter(
         user_id__in=[user.pk, partner.pk]
@@ -92,13 +93,13 @@ def our_journey(user, partner) -> dict:
     # The prompts come from the worker's shared copy of the course: each spouse's part is
     # kept in the row, never set on the prompt.
     shared = []
-    for prompt in current_course().prompts_with(slugs):
+    for prompt in course.prompts_with(slugs):
         my_answer = my_shared.get(prompt.slug)
         shared.append(
             {
                 "prompt": prompt,
                 "mine": my_answer,
-                "my_sharing": SHARING_LABELS[my_answer.sharing] if my_answer else "",
+                "my_sharing": SHARING_LABELS.get(my_answer.sharing, "") if my_answer else "",
                 "theirs": their_shared.get(prompt.slug),
                 "waiting": prompt.slug in waiting,
             }

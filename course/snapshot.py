@@ -32,11 +32,14 @@ class CourseCopy:
         self._prompts_by_slug: dict[str, Prompt] | None = None
 
     def lesson_page(self, lesson_pk: int) -> tuple[Lesson, list[Prompt]]:
-        """A current lesson with its body, and its current prompts in order."""
+        """A lesson of this copy's outline with its body, and its current prompts in order."""
         page = self._pages.get(lesson_pk)
         if page is None:
             lesson = Lesson.objects.select_related("stage").get(pk=lesson_pk)
-            page = (lesson, list(Prompt.objects.current().filter(lesson_id=lesson_pk)))
+            prompts = list(Prompt.objects.current().filter(lesson_id=lesson_pk))
+            for prompt in prompts:
+                prompt.lesson = lesson
+            page = (lesson, prompts)
             self._pages[lesson_pk] = page
         return page
 
@@ -66,7 +69,8 @@ class CourseCopy:
         found = [current[slug] for slug in slugs if slug in current]
         gone = slugs - current.keys()
         if gone:
-            found += Prompt.objects.filter(slug__in=gone).select_related("lesson__stage")
+            retired = Prompt.objects.filter(slug__in=gone).select_related("lesson__stage")
+            found += retired.defer("lesson__body_html")
         return sorted(found, key=in_course_order)
 
 

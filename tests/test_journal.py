@@ -382,9 +382,12 @@ def test_one_spouses_answers_never_stay_on_the_workers_copy_of_the_course(alice,
     ]
     for url in pages:
         assert SECRET in bob_client.get(url).content.decode(), url
+    link(alice, bob)
+    for url in ["/", "/us/"]:  # pages that read the copy too, without his private answer
+        assert bob_client.get(url).status_code == 200, url
 
     alice_client = signed_in(alice)
-    for url in pages:
+    for url in [*pages, "/", "/us/"]:
         response = alice_client.get(url)
         assert response.status_code == 200, url
         assert SECRET not in response.content.decode(), url

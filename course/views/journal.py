@@ -198,7 +198,9 @@ def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     stages, answers = journal_rows(request.user, reverse("journal:index"))
-    rows = [row for lessons in stages.values() for rows in lessons.values() for row in rows]
+    rows = [
+        row for lessons in stages.values() for in_lesson in lessons.values() for row in in_lesson
+    ]
     results = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
@@ -210,7 +212,7 @@ def index(request: HttpRequest) -> HttpResponse:
         if row.answer:
             row.preview = first_lines(row.answer.text)
             row.saved_on = _day_label(row.answer.updated_at)
-            row.sharing_label = SHARING_LABELS[row.answer.sharing]
+            row.sharing_label = SHARING_LABELS.get(row.answer.sharing, "")
     return render(
         request,
         "course/journal.html",
