@@ -128,3 +128,29 @@ def test_export_holds_the_answer_in_both_formats(page, live_server, alice, first
     page.goto(live_server.url + "/journal/workbook/")
     assert_accessible(page)
     expect(page.locator(".answer-text")).to_contain_text("<script>alert(1)</script>")
+
+
+def test_unsaved_words_are_offered_back_only_to_their_writer(
+    page, live_server, alice, bob, first_lesson
+):
+    """On a shared computer a session can run out with a draft still in the browser: the
+    next spouse to sign in there must not be offered it; its writer must."""
+    sign_in(page, live_server, alice.email)
+    page.goto(live_server.url + first_lesson.get_absolute_url())
+    _, box = answer_box(page, first_lesson)
+    page.route(re.compile(r".*/journal/.*"), lambda route: route.abort())
+    box.fill("Something only Alice may ever read.")
+    expect(page.get_by_text(re.compile("Not saved yet"))).to_be_visible()
+    page.unroute(re.compile(r".*/journal/.*"))
+    page.context.clear_cookies()  # the session runs out; the draft stays in localStorage
+
+    sign_in(page, live_server, bob.email)
+    page.goto(live_server.url + first_lesson.get_absolute_url())
+    expect(page.get_by_role("heading", name="Your Turn")).to_be_visible()
+    expect(page.get_by_text("This browser kept unsaved writing")).to_have_count(0)
+    assert "Something only Alice" not in page.content()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, alice.email)
+    page.goto(live_server.url + first_lesson.get_absolute_url())
+    expect(page.get_by_text("This browser kept unsaved writing")).to_be_visible()

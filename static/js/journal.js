@@ -23,7 +23,9 @@
     var version = form.querySelector("input[name=base_version]");
     var status = form.querySelector("[data-save-status]");
     if (!textarea || !version || !status) return;
-    var key = PREFIX + form.dataset.prompt;
+    // Keyed by person too: on a shared computer whose session ran out, the next spouse to
+    // sign in must never be offered the other's unsaved words.
+    var key = PREFIX + form.dataset.draft;
     var timer = null;
     var inFlight = false;
     var again = false;
