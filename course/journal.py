@@ -15,6 +15,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from course.models import Answer, AnswerVersion, Prompt, Sharing
@@ -138,18 +139,21 @@ class JournalRow:
     answer_html: str = ""
 
 
-def journal_rows(user, journal_url: str) -> tuple[dict, dict[str, Answer]]:
+def journal_rows(user) -> tuple[dict, list[JournalRow]]:
     """Every current prompt, and every prompt `user` answered even if it has left the
-    course, grouped as {stage: {lesson: [JournalRow]}} in course order; and the answers
-    by prompt slug. One query for the answers, and one more only when some answered
-    prompt is no longer in the course."""
+    course, as rows in course order: grouped {stage: {lesson: [JournalRow]}}, and as one
+    list. One query for the answers, and one more only when some answered prompt is no
+    longer in the course."""
+    journal_url = reverse("journal:index")
     answers = {answer.prompt_id: answer for answer in Answer.objects.of(user)}
     course = current_course()
     prompts = course.prompts()
     if not answers.keys() <= course.prompts_by_slug().keys():
         prompts = course.prompts_with({prompt.slug for prompt in prompts} | answers.keys())
     stages: dict = {}
+    rows = []
     for prompt in prompts:
         row = JournalRow(prompt, answers.get(prompt.slug), f"{journal_url}{prompt.slug}/")
         stages.setdefault(prompt.lesson.stage, {}).setdefault(prompt.lesson, []).append(row)
-    return stages, answers
+        rows.append(row)
+    return stages, rows

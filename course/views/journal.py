@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import time_format
@@ -34,6 +33,7 @@ from course.journal import (
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.progress import journey_for
+from course.snapshot import in_course_order
 
 MONTHS = [str(MONTHS_3[number]).title() for number in range(1, 13)]
 
@@ -197,10 +197,7 @@ def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
-    stages, answers = journal_rows(request.user, reverse("journal:index"))
-    rows = [
-        row for lessons in stages.values() for in_lesson in lessons.values() for row in in_lesson
-    ]
+    stages, rows = journal_rows(request.user)
     results = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
@@ -218,7 +215,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "course/journal.html",
         {
             "stages": stages,
-            "answered": sum(1 for a in answers.values() if a.text.strip()),
+            "answered": sum(1 for row in rows if row.answer and row.answer.text.strip()),
             "search": search,
             "results": results,
         },
@@ -227,7 +224,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _export_rows(user) -> list[dict]:
     answers = Answer.objects.of(user).select_related("prompt__lesson__stage")
-    rows = [
+    return [
         {
             "stage": a.prompt.lesson.stage.title,
             "lesson": a.prompt.lesson.title,
@@ -240,12 +237,9 @@ def _export_rows(user) -> list[dict]:
             "created_at": a.created_at.isoformat(),
             "updated_at": a.updated_at.isoformat(),
             "retired": a.prompt.retired_at is not None,
-            "_order": (a.prompt.lesson.stage.order, a.prompt.lesson.order, a.prompt.order),
         }
-        for a in answers
+        for a in sorted(answers, key=lambda a: in_course_order(a.prompt))
     ]
-    rows.sort(key=lambda row: row.pop("_order"))
-    return rows
 
 
 def _download(content: str, content_type: str, filename: str) -> HttpResponse:
@@ -289,10 +283,8 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def workbook(request: HttpRequest) -> HttpResponse:
-    stages, _ = journal_rows(request.user, reverse("journal:index"))
-    for lessons in stages.values():
-        for rows in lessons.values():
-            for row in rows:
-                if row.answer:
-                    row.answer_html = render_answer(row.answer.text)
+    stages, rows = journal_rows(request.user)
+    for row in rows:
+        if row.answer:
+            row.answer_html = render_answer(row.answer.text)
     return render(request, "course/workbook.html", {"stages": stages})

@@ -59,10 +59,10 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         mine = Answer.objects.of(request.user).filter(prompt__in=[p.slug for p in prompts])
         answers = {answer.prompt_id: answer for answer in mine}
         context["answer_forms"] = AnswerFields.for_prompts(prompts, answers)
-    if request.user.is_authenticated and request.session.get("last_lesson") != slug:
-        # The session remembers what we last stored, so re-reading costs no write.
-        LastOpened.remember(request.user, state.lesson)
-        request.session["last_lesson"] = slug
+        if request.session.get("last_lesson") != slug:
+            # The session remembers what we last stored, so re-reading costs no write.
+            LastOpened.remember(request.user, state.lesson)
+            request.session["last_lesson"] = slug
     return render(request, "course/lesson.html", context)
 
 
