@@ -10,6 +10,10 @@ from course.models import Answer, Prompt, Sharing
 ANSWER_HELP = (
     "Private to you. Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
 )
+FORM_DAMAGED = (
+    "Part of the form did not come through, so nothing was saved. Your words are below:"
+    " save again to keep them (this replaces the answer saved before)."
+)
 
 
 class JournalTextField(forms.CharField):
@@ -93,15 +97,26 @@ class AnswerFields:
 
     @classmethod
     def from_form(cls, prompt: Prompt, answer: Answer | None, form: AnswerForm) -> AnswerFields:
-        """The fields as `form` holds them: as typed if it was sent, else as stored."""
+        """The fields as `form` holds them: as typed if it was sent, else as stored.
+
+        A hidden field that came back missing or altered (a broken page or script) is
+        shown as stored, never as sent, and said in words, so saving again works and the
+        sharing choice never widens by accident."""
+        errors = list(form["text"].errors)
+        version, sharing = form["base_version"].value(), form["sharing"].value()
+        if form.is_bound and {"base_version", "sharing"} & form.errors.keys():
+            errors.append(FORM_DAMAGED)
+            version = answer.version if answer else 0
+        if sharing not in Sharing.values:
+            sharing = answer.sharing if answer else Sharing.PRIVATE
         return cls(
             prompt=prompt,
             answer=answer,
             text=form["text"].value() or "",
-            base_version=form["base_version"].value(),
-            sharing=form["sharing"].value(),
+            base_version=version,
+            sharing=sharing,
             answer_url=reverse("journal:answer", args=[prompt.slug]),
-            errors=list(form["text"].errors),
+            errors=errors,
         )
 
     @property

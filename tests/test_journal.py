@@ -155,6 +155,32 @@ def test_an_unreadable_autosave_is_refused(client, alice, prompt):
     assert not Answer.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "damage", [{"base_version": ""}, {"base_version": "x"}, {"sharing": "everyone"}]
+)
+def test_a_damaged_form_says_so_keeps_the_words_and_saves_on_the_next_try(
+    client, alice, prompt, damage
+):
+    client.force_login(alice)
+    post_answer(client, prompt, "The first wording.", sharing=Sharing.SHARED)
+    words = "Words I must not lose."
+
+    refused = post_answer(client, prompt, words, **{"base_version": 1, **damage})
+    html = refused.content.decode()
+
+    assert refused.status_code == 400
+    assert "Part of the form did not come through, so nothing was saved." in html
+    assert textarea_value(html) == words
+    assert '<input type="hidden" name="base_version" value="1"' in html
+    assert re.search(r'value="shared" id="[^"]+" checked', html), "the stored choice is kept"
+    assert stored(alice, prompt).text == "The first wording."
+
+    again = re.search(r'name="base_version" value="(\d+)"', html)[1]
+    saved = post_answer(client, prompt, textarea_value(html), int(again), sharing="shared")
+    assert saved.status_code == 302
+    assert stored(alice, prompt).text == words
+
+
 # --- limits and odd input -----------------------------------------------------------------
 
 
