@@ -51,6 +51,10 @@ LESSON_LINK = re.compile(r"\]\(lesson:(?P<id>[^)\s]*)\)")
 
 # The database stores order in a PositiveIntegerField: keep to what every backend accepts.
 MAX_ORDER = 2_147_483_647
+# The longest values the database columns take (course/models.py; a test keeps them equal).
+MAX_TITLE = 200
+MAX_STAGE_ID = 50
+MAX_ID = 100
 
 STAGE_KEYS = {"id", "title", "order"}
 LESSON_REQUIRED = {"id", "title", "summary", "order"}
@@ -372,7 +376,11 @@ def _keys_written_twice(node: yaml.Node | None) -> list[tuple[str, int]]:
 
 
 def _check_meta(
-    source: _Source, required: set[str], allowed: set[str], errors: list[ContentError]
+    source: _Source,
+    required: set[str],
+    allowed: set[str],
+    errors: list[ContentError],
+    max_id: int = MAX_ID,
 ) -> bool:
     ok = True
     for key in sorted(required - source.meta.keys()):
@@ -408,6 +416,17 @@ def _check_meta(
             )
         )
         ok = False
+    for key, limit in (("id", max_id), ("title", MAX_TITLE)):
+        value = source.meta.get(key)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            errors.append(
+                ContentError(
+                    source.path,
+                    source.line_of(key),
+                    f"{key} is {len(value.strip())} characters long; the limit is {limit}",
+                )
+            )
+            ok = False
     if "public" in source.meta and not isinstance(source.meta["public"], bool):
         errors.append(
             ContentError(source.path, source.line_of("public"), "public must be true or false")
@@ -433,7 +452,7 @@ def _load_stage(root: Path, folder: Path, errors: list[ContentError]) -> Stage |
     if not path.is_file():
         return None
     source = _read(root, path, errors)
-    if source is None or not _check_meta(source, STAGE_KEYS, STAGE_KEYS, errors):
+    if source is None or not _check_meta(source, STAGE_KEYS, STAGE_KEYS, errors, MAX_STAGE_ID):
         return None
     return Stage(
         id=source.meta["id"],
@@ -540,6 +559,16 @@ def _parse_your_turn(
                     source.path,
                     file_line,
                     f"prompt id {prompt_id!r} must use only a-z, 0-9 and single hyphens",
+                )
+            )
+            ok = False
+            continue
+        if len(prompt_id) > MAX_ID:
+            errors.append(
+                ContentError(
+                    source.path,
+                    file_line,
+                    f"prompt id is {len(prompt_id)} characters long; the limit is {MAX_ID}",
                 )
             )
             ok = False

@@ -169,6 +169,35 @@ def test_an_id_that_is_not_a_slug_is_reported(root):
     ]
 
 
+def test_ids_and_titles_longer_than_their_columns_are_reported(root):
+    front = f"id: {'a' * 101}\ntitle: {'T' * 201}\nsummary: S\norder: 2"
+    question = f"1. Why? {{#{'q' * 101}}}\n"
+    write(root, "honesty/02-long.md", lesson_file("long", front=front))
+    write(
+        root,
+        "honesty/03-question.md",
+        lesson_file("question", your_turn=f"## Your Turn\n{question}"),
+    )
+    write(root, "long/_stage.md", stage_file("s" * 51, 3))
+
+    assert sorted(problems(root)) == [
+        "content/honesty/02-long.md:2: id is 101 characters long; the limit is 100",
+        "content/honesty/02-long.md:3: title is 201 characters long; the limit is 200",
+        "content/honesty/03-question.md:14: prompt id is 101 characters long; the limit is 100",
+        "content/long/_stage.md:2: id is 51 characters long; the limit is 50",
+    ]
+
+
+def test_the_length_limits_are_the_database_columns():
+    from course import content, models
+
+    assert models.Lesson._meta.get_field("title").max_length == content.MAX_TITLE
+    assert models.Stage._meta.get_field("title").max_length == content.MAX_TITLE
+    assert models.Stage._meta.get_field("slug").max_length == content.MAX_STAGE_ID
+    assert models.Lesson._meta.get_field("slug").max_length == content.MAX_ID
+    assert models.Prompt._meta.get_field("slug").max_length == content.MAX_ID
+
+
 @pytest.mark.parametrize("order", ["first", "1.5", "true", "-1", "99999999999"])
 def test_an_order_that_is_not_a_small_whole_number_is_reported(root, order):
     front = f"id: odd\ntitle: Odd\nsummary: S\norder: {order}"

@@ -74,6 +74,29 @@ def test_first_sync_mirrors_every_stage_lesson_and_prompt(content_dir, db):
     ]
 
 
+def test_ids_and_titles_at_their_length_limits_sync(content_dir, db):
+    """The content check's limits are ones the database takes (PostgreSQL enforces them)."""
+    from course.content import MAX_ID, MAX_STAGE_ID, MAX_TITLE
+
+    stage_id, lesson_id, prompt_id = "s" * MAX_STAGE_ID, "l" * MAX_ID, "p" * MAX_ID
+    folder = content_dir / "later"
+    folder.mkdir()
+    (folder / "_stage.md").write_text(
+        f"---\nid: {stage_id}\ntitle: {'S' * MAX_TITLE}\norder: 9\n---\n", encoding="utf-8"
+    )
+    (folder / "01-long.md").write_text(
+        f"---\nid: {lesson_id}\ntitle: {'T' * MAX_TITLE}\nsummary: S\norder: 1\n---\n"
+        f"Words.\n\n## Your Turn\n\n1. Why? {{#{prompt_id}}}\n",
+        encoding="utf-8",
+    )
+
+    sync()
+
+    lesson = Lesson.objects.get(slug=lesson_id)
+    assert (lesson.stage.slug, len(lesson.title)) == (stage_id, MAX_TITLE)
+    assert Prompt.objects.get(slug=prompt_id).lesson == lesson
+
+
 def test_syncing_again_reports_nothing_changed(content_dir, db):
     sync()
     before = snapshot()
