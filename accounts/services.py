@@ -158,11 +158,23 @@ def cancel_invitation(*, invitation_id: int, inviter: User) -> bool:
     )
 
 
+def _end_link(user: User) -> User | None:
+    """Delete the couple `user` is in, with the proposals still waiting between the two.
+    Returns the partner, if there was one."""
+    from course.commitments import withdraw_waiting_between
+
+    partner = partner_of(user)
+    Couple.objects.filter(members__user=user).delete()
+    if partner is not None:
+        withdraw_waiting_between(user, partner)
+    return partner
+
+
 def unlink(*, user: User) -> User | None:
-    """End the link. Shared answers stop showing at once; journals are untouched."""
+    """End the link. Shared answers stop showing at once and proposals still waiting
+    between the two are withdrawn; journals are untouched."""
     with transaction.atomic():
-        partner = partner_of(user)
-        Couple.objects.filter(members__user=user).delete()
+        partner = _end_link(user)
         for person in filter(None, (user, partner)):
             audit.record(person, audit.Kind.UNLINKED)
     if partner is not None:
@@ -206,13 +218,14 @@ def delete_account(*, user: User) -> None:
     """Delete a spouse and everything they wrote, in one transaction.
 
     Answers, their history, progress, check-ins, commitments, invitations and the
-    couple link go with the user row (the database cascades); the partner's own
-    data is untouched. Every session of the user ends.
+    couple link go with the user row (the database cascades), and so do proposals
+    still waiting between the two; the partner's own data is untouched. Every session
+    of the user ends.
     """
     from allauth.usersessions.models import UserSession
 
     with transaction.atomic():
-        Couple.objects.filter(members__user=user).delete()
+        _end_link(user)
         for session in UserSession.objects.filter(user=user):
             session.end()
         audit.record(None, audit.Kind.DELETED)

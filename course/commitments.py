@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.sharing import are_partners, commitments_visible_to
@@ -91,6 +92,17 @@ def withdraw_proposal(*, proposer, commitment: Commitment) -> None:
                 "It has already been answered, so it can no longer be withdrawn."
             )
         commitment.delete()
+
+
+def withdraw_waiting_between(one, other) -> int:
+    """Drop the proposals still waiting between two spouses whose link has ended: no one
+    is left on the other side to answer or withdraw them. Answered ones stay."""
+    deleted, _ = (
+        Commitment.objects.filter(status=Status.PROPOSED)
+        .filter(Q(author=one, proposed_by=other) | Q(author=other, proposed_by=one))
+        .delete()
+    )
+    return deleted
 
 
 def mark_commitment(*, author, commitment: Commitment, kept: bool, note: str = "") -> Commitment:

@@ -25,6 +25,7 @@ from course.commitments import (
     propose_commitment,
 )
 from course.models import SIGN_FIELDS, CheckIn, Commitment
+from tests.factories import signed_in as reauthenticated
 
 MARKUP = '<script>alert("boo")</script><b>bold</b>'
 ESCAPED = "&lt;script&gt;alert(&quot;boo&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;"
@@ -449,9 +450,25 @@ def test_only_the_proposer_withdraws_and_only_before_an_answer(couple, carol):
     assert page.count("Withdraw proposal") == 1  # the waiting one only
     assert Commitment.objects.count() == 4
 
-    unlink(user=alice)  # once unlinked, bob no longer sees it at all
+    unlink(user=alice)  # ending the link withdraws what was still waiting
     assert withdraw(bob, waiting).status_code == 404
-    assert Commitment.objects.filter(pk=waiting.pk, status="proposed").exists()
+    assert sorted(Commitment.objects.values_list("text", flat=True)) == ["Her own.", "No.", "Yes."]
+
+
+def test_a_spouse_who_deletes_their_account_leaves_no_proposal_waiting(couple):
+    alice, bob = couple
+    propose_commitment(proposer=bob, partner=alice, text="From bob, waiting.", due_on=today())
+    propose_commitment(proposer=alice, partner=bob, text="From alice, waiting.", due_on=today())
+    kept = propose_commitment(proposer=bob, partner=alice, text="Accepted.", due_on=today())
+    answer_proposal(author=alice, commitment=kept, accept=True)
+
+    deleted = reauthenticated(bob).post("/account/delete/", {"confirm": "delete my account"})
+
+    assert deleted.status_code == 302 and deleted["Location"] == "/"
+    page = signed_in(alice).get("/commitments/").content.decode()
+    assert "From bob, waiting." not in page and "Proposed to you" not in page
+    assert "Accepted." in page
+    assert list(Commitment.objects.values_list("text", "status")) == [("Accepted.", "open")]
 
 
 def test_answering_a_proposal_withdrawn_a_moment_ago_is_refused_not_an_error(couple):
