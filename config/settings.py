@@ -160,9 +160,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's backends, with the user read per request in one plain SELECT.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 
 # --- allauth ---------------------------------------------------------------
@@ -188,6 +189,8 @@ MFA_TOTP_ISSUER = "Trellis"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- sessions and cookies ----------------------------------------------------
+# Django's database sessions, read in one plain SELECT (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # Idle timeout: a session ends after this long without a request (see accounts.middleware).
 SESSION_COOKIE_AGE = env_int("TRELLIS_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,0 +1,99 @@
+"""Every request reads its session and user from the database (accounts/sessions.py,
+accounts/backends.py), so whatever ends a session on one worker is seen by the next
+request on any worker. Each test signs alice in through the real form on two
+"devices", ends the session one way, and checks the next page."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from accounts.backends import user_by_pk
+from tests.conftest import PASSWORD
+
+PRIVATE_PAGE = "/journal/"
+
+
+def device(user) -> Client:
+    browser = Client()
+    response = browser.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+    assert browser.get(PRIVATE_PAGE).status_code == 200
+    return browser
+
+
+def is_signed_out(browser: Client) -> bool:
+    response = browser.get(PRIVATE_PAGE)
+    return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_signing_out_on_one_device_leaves_the_other_signed_in(alice):
+    phone, laptop = device(alice), device(alice)
+
+    phone.post("/accounts/logout/")
+
+    assert is_signed_out(phone)
+    assert not is_signed_out(laptop)
+
+
+def test_sign_out_everywhere_ends_every_session_at_once(alice):
+    phone, laptop = device(alice), device(alice)
+
+    laptop.post("/account/sign-out-everywhere/")
+
+    assert is_signed_out(phone) and is_signed_out(laptop)
+
+
+def test_a_session_past_its_expiry_is_signed_out(alice):
+    phone = device(alice)
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    assert is_signed_out(phone)
+
+
+def test_a_deactivated_account_is_signed_out_at_once(alice):
+    phone = device(alice)
+
+    get_user_model().objects.filter(pk=alice.pk).update(is_active=False)
+
+    assert is_signed_out(phone)
+
+
+def test_a_password_changed_elsewhere_signs_the_other_devices_out(alice):
+    phone = device(alice)
+
+    alice.set_password("a brand new passphrase 42")
+    alice.save()
+
+    assert is_signed_out(phone)
+
+
+@pytest.mark.parametrize("cookie", ["", "short", "x" * 40, "' OR 1=1 --"])
+def test_a_made_up_session_cookie_is_a_visitor(db, cookie):
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = cookie
+
+    assert is_signed_out(browser)
+
+
+@pytest.mark.parametrize("user_id", [None, "", "abc", "99999", "1; DROP TABLE x"])
+def test_a_user_id_that_matches_nobody_finds_nobody(db, user_id):
+    assert user_by_pk(user_id) is None
+
+
+def test_the_user_read_per_request_equals_the_orms(alice):
+    alice.last_login = timezone.now()
+    alice.save()
+    expected = get_user_model().objects.get(pk=alice.pk)
+
+    found = user_by_pk(str(alice.pk))
+
+    for field in get_user_model()._meta.concrete_fields:
+        mine, theirs = getattr(found, field.attname), getattr(expected, field.attname)
+        assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+    assert found._state.adding is False and found._state.db == expected._state.db
