@@ -188,6 +188,17 @@ MFA_TOTP_ISSUER = "Trellis"
 # Recorded at most once a minute by accounts.middleware, not on every request.
 USERSESSIONS_TRACK_ACTIVITY = True
 
+# --- cache --------------------------------------------------------------------
+# Only rate limits use it (allauth's sign-in and reset limits, invitation-code guesses).
+# A table in the database, so every worker counts the same tries; a per-process cache
+# would let each worker allow its own five. Created by accounts' migration 0004.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "trellis_rate_limits",
+    }
+}
+
 # --- sessions and cookies ----------------------------------------------------
 # Django's database sessions, read in one plain SELECT (accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"

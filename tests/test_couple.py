@@ -44,8 +44,8 @@ WRONG_CODE = "does not match an invitation"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The code rate limit lives in the cache, which outlives a test's database."""
+def _fresh_rate_limits(db):
+    """Rate limits live in a database table (the cache) that transactional tests keep."""
     cache.clear()
     yield
     cache.clear()
@@ -422,6 +422,22 @@ def test_the_code_limit_holds_for_the_account_from_another_address_and_for_the_a
     assert same_address.status_code == 429
     elsewhere = client_for(dave, ip="10.0.0.3").post("/us/code/", {"code": created.pretty_code})
     assert elsewhere.status_code == 200
+
+
+def test_the_code_limit_holds_on_a_worker_that_never_saw_the_earlier_tries(alice, carol):
+    from django.core.cache.backends import locmem
+
+    created = create_invitation(inviter=alice)
+    for _ in range(5):
+        client_for(carol).post("/us/code/", {"code": "ZZZZ-ZZZZ"})
+    # Another worker is another process: nothing this one keeps in memory reaches it.
+    for held_in_memory in (*locmem._caches.values(), *locmem._expire_info.values()):
+        held_in_memory.clear()
+
+    response = client_for(carol).post("/us/code/", {"code": created.pretty_code})
+
+    assert response.status_code == 429
+    assert TOO_MANY in body(response)
 
 
 def test_guessing_codes_straight_at_the_answer_url_counts_towards_the_limit(alice, carol):

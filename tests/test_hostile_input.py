@@ -132,7 +132,7 @@ def assert_inert(response) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(db):
     cache.clear()
 
 

@@ -160,7 +160,7 @@ def outcome(response) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(db):
     cache.clear()
     yield
     cache.clear()
