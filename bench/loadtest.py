@@ -20,8 +20,8 @@ those of the last save the server acknowledged, and every acknowledged completio
 exist. Exits 1 if a save was lost or corrupted, a completion is missing, or a request
 failed (with --restart: failed outside the restart window, or a text was never saved).
 The scratch folder (locust's CSV and log, the ledger, gunicorn.log) is kept on failure
-or with --keep. Signing in more than about 60 users takes minutes: allauth allows 30
-sign-ins a minute from one address (per worker).
+or with --keep. Signing in more than 30 users takes minutes: allauth allows 30 sign-ins
+a minute from one address, counted across all workers.
 
 Nothing here talks to anything but 127.0.0.1.
 """
@@ -87,8 +87,8 @@ def sign_in_all(site: BenchSite, emails: list[str]) -> list[dict]:
 
 
 def sign_in_patiently(site: BenchSite, email: str) -> Cookies:
-    """allauth allows 30 sign-ins a minute from one address (per worker, as its counts
-    live in each process's memory), so more users than that wait for the next minute."""
+    """allauth allows 30 sign-ins a minute from one address (counted in the database, so
+    across workers), so more users than that wait for the next minute."""
     deadline = time.monotonic() + SIGN_IN_PATIENCE
     while True:
         try:
