@@ -38,9 +38,12 @@ def user_by_pk(user_id):
     alias = router.db_for_read(User)
     connection = connections[alias]
     sql, attnames = _select_user(alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
+    except OverflowError:  # SQLite, given a number no row could have; the ORM says none
+        return None
     if row is None:
         return None
     values = []

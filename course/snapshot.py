@@ -88,8 +88,9 @@ def _token_now() -> str:
     the ORM would spend ten times longer building the query than the database takes."""
     connection = connections[router.db_for_read(ContentRevision)]
     quote = connection.ops.quote_name
-    table = quote(ContentRevision._meta.db_table)
-    sql = f"SELECT {quote('token')} FROM {table} ORDER BY {quote('id')} LIMIT 1"  # noqa: S608
+    meta = ContentRevision._meta
+    token, pk = quote(meta.get_field("token").column), quote(meta.pk.column)
+    sql = f"SELECT {token} FROM {quote(meta.db_table)} ORDER BY {pk} LIMIT 1"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()

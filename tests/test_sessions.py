@@ -48,12 +48,17 @@ def test_sign_out_everywhere_ends_every_session_at_once(alice):
     assert is_signed_out(phone) and is_signed_out(laptop)
 
 
-def test_a_session_past_its_expiry_is_signed_out(alice):
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize("seconds, ended", [(-60, True), (-1, True), (60, False), (3600, False)])
+def test_a_session_ends_exactly_at_its_expiry_whatever_the_time_zone(
+    alice, settings, zone, seconds, ended
+):
+    settings.TIME_ZONE = zone
     phone = device(alice)
 
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    Session.objects.update(expire_date=timezone.now() + timedelta(seconds=seconds))
 
-    assert is_signed_out(phone)
+    assert is_signed_out(phone) is ended
 
 
 def test_a_deactivated_account_is_signed_out_at_once(alice):
@@ -81,7 +86,7 @@ def test_a_made_up_session_cookie_is_a_visitor(db, cookie):
     assert is_signed_out(browser)
 
 
-@pytest.mark.parametrize("user_id", [None, "", "abc", "99999", "1; DROP TABLE x"])
+@pytest.mark.parametrize("user_id", [None, "", "abc", "99999", str(2**63), "-1", "1; DROP TABLE x"])
 def test_a_user_id_that_matches_nobody_finds_nobody(db, user_id):
     assert user_by_pk(user_id) is None
 
@@ -97,3 +102,18 @@ def test_the_user_read_per_request_equals_the_orms(alice):
         mine, theirs = getattr(found, field.attname), getattr(expected, field.attname)
         assert (mine, type(mine)) == (theirs, type(theirs)), field.name
     assert found._state.adding is False and found._state.db == expected._state.db
+
+
+def test_staff_sign_in_to_the_admin_through_djangos_backend(db):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    browser = Client()
+
+    signed = browser.post(
+        "/admin/login/?next=/admin/", {"username": "admin@example.com", "password": PASSWORD}
+    )
+
+    assert signed.status_code == 302
+    assert browser.session[BACKEND_SESSION_KEY] in settings.AUTHENTICATION_BACKENDS
+    assert browser.get("/admin/").status_code == 200

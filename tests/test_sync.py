@@ -97,6 +97,15 @@ def test_ids_and_titles_at_their_length_limits_sync(content_dir, db):
     assert Prompt.objects.get(slug=prompt_id).lesson == lesson
 
 
+def test_the_token_pages_read_is_the_stored_one_and_empty_before_any_sync(content_dir, db):
+    from course.models import ContentRevision
+    from course.snapshot import _token_now
+
+    assert _token_now() == ""
+    sync()
+    assert _token_now() == ContentRevision.objects.get().token != ""
+
+
 def test_syncing_again_reports_nothing_changed(content_dir, db):
     sync()
     before = snapshot()
