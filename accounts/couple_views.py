@@ -1,4 +1,5 @@
-"""/us/: invite, accept, see the journey together, walk together, unlink."""
+"""Linking two accounts: invite, accept, walk together, unlink. The couple's page at
+/us/ itself is course.views.us (it shows course data); its URLs are course/us_urls.py."""
 
 from allauth.account.decorators import reauthentication_required
 from django import forms
@@ -9,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.links import partner_of
 from accounts.models import Invitation
-from accounts.sharing import answers_visible_to, answers_waiting_for, partner_of
 
 CODE_ATTEMPTS = 5
 CODE_WINDOW_SECONDS = 15 * 60
@@ -46,83 +47,6 @@ def _count_code_attempt(request: HttpRequest) -> None:
     for key in (f"us-code:user:{request.user.pk}", f"us-code:ip:{request.META.get('REMOTE_ADDR')}"):
         cache.add(key, 0, CODE_WINDOW_SECONDS)
         cache.incr(key)
-
-
-@never_cache
-@login_required
-@require_safe
-def us(request: HttpRequest) -> HttpResponse:
-    partner = partner_of(request.user)
-    if partner is None:
-        pending = Invitation.objects.filter(
-            inviter=request.user, status=Invitation.Status.PENDING
-        ).first()
-        return render(
-            request,
-            "accounts/us_unlinked.html",
-            {"pending": pending, "invite_form": InviteForm(), "code_form": CodeForm()},
-        )
-    return render(request, "accounts/us.html", our_journey(request.user, partner))
-
-
-def our_journey(user, partner) -> dict:
-    """Both spouses' progress, shared answers and shared check-ins, in a fixed number of
-    queries."""
-    from course.checkins import our_trust
-    from course.journal import SHARING_LABELS
-    from course.journey import build_journey
-    from course.models import Answer, Completion
-    from course.snapshot import current_course
-
-    course = current_course()
-    stages = course.stages
-    done: dict[int, set[str]] = {user.pk: set(), partner.pk: set()}
-    for user_id, lesson_id in Completion.objects.filter(
-        user_id__in=[user.pk, partner.pk]
-    ).values_list("user_id", "lesson_id"):
-        done[user_id].add(lesson_id)
-    mine = build_journey(stages, done[user.pk])
-    theirs = build_journey(stages, done[partner.pk])
-
-    my_shared = {
-        a.prompt_id: a for a in Answer.objects.filter(author=user).exclude(sharing="private")
-    }
-    their_shared = {a.prompt_id: a for a in answers_visible_to(user, partner, partner_checked=True)}
-    waiting = set(answers_waiting_for(user, partner).values_list("prompt_id", flat=True))
-    slugs = set(my_shared) | set(their_shared) | waiting
-    # The prompts come from the worker's shared copy of the course: each spouse's part is
-    # kept in the row, never set on the prompt.
-    shared = []
-    for prompt in course.prompts_with(slugs):
-        my_answer = my_shared.get(prompt.slug)
-        shared.append(
-            {
-                "prompt": prompt,
-                "mine": my_answer,
-                "my_sharing": SHARING_LABELS.get(my_answer.sharing, "") if my_answer else "",
-                "theirs": their_shared.get(prompt.slug),
-                "waiting": prompt.slug in waiting,
-            }
-        )
-    # Both journeys come from the same outline, so stages and lessons line up by position.
-    rows = [
-        {
-            "me": mine_stage,
-            "partner": their_stage,
-            "lessons": list(zip(mine_stage.lessons, their_stage.lessons, strict=True)),
-        }
-        for mine_stage, their_stage in zip(mine.stages, theirs.stages, strict=True)
-    ]
-    return {
-        "partner": partner,
-        "rows": rows,
-        "mine": mine,
-        "theirs": theirs,
-        "shared": shared,
-        "my_membership": user.membership,
-        "walking_together": user.membership.walk_together and partner.membership.walk_together,
-        **our_trust(user, partner),
-    }
 
 
 @login_required

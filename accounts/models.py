@@ -26,6 +26,11 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
+    class ProgressShown(models.TextChoices):
+        STAGES = "stages", "How far I am in each stage"
+        FINISHED = "finished", "Only the stages I have finished"
+        NOTHING = "nothing", "Nothing"
+
     username = None
     first_name = None
     last_name = None
@@ -38,6 +43,15 @@ class User(AbstractUser):
         default=False,
         help_text="Email me when my spouse shares an answer or finishes a stage. "
         "Emails never contain journal text.",
+    )
+
+    progress_shown = models.CharField(
+        "What my spouse sees of my progress",
+        max_length=10,
+        choices=ProgressShown.choices,
+        default=ProgressShown.STAGES,
+        help_text="Lessons marked private, such as the one on when this course is not "
+        "enough, never show, whatever you choose.",
     )
 
     USERNAME_FIELD = "email"

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
+from accounts.links import partner_of
 from accounts.models import Couple, Invitation, Membership, User
-from accounts.sharing import partner_of
 
 INVITATION_LIFETIME = timedelta(days=7)
 # No 0/O or 1/I/L: a code is read aloud or typed from a phone.
@@ -159,20 +159,18 @@ def cancel_invitation(*, invitation_id: int, inviter: User) -> bool:
 
 
 def _end_link(user: User) -> User | None:
-    """Delete the couple `user` is in, with the proposals still waiting between the two.
-    Returns the partner, if there was one."""
-    from course.commitments import withdraw_waiting_between
-
+    """Delete the couple `user` is in. Every share made in it ends with it, in the
+    database: rows shared with the couple point at it with on_delete=SET_NULL, and the
+    proposals still waiting in it with CASCADE. Returns the partner, if there was one."""
     partner = partner_of(user)
     Couple.objects.filter(members__user=user).delete()
-    if partner is not None:
-        withdraw_waiting_between(user, partner)
     return partner
 
 
 def unlink(*, user: User) -> User | None:
-    """End the link. Shared answers stop showing at once and proposals still waiting
-    between the two are withdrawn; journals are untouched."""
+    """End the link. Everything either spouse shared in it is private again at once,
+    and proposals still waiting between the two are withdrawn; journals are untouched.
+    Linking again, with anyone, starts with nothing shared."""
     with transaction.atomic():
         partner = _end_link(user)
         for person in filter(None, (user, partner)):

@@ -7,6 +7,5 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("activity/", views.activity, name="activity"),
     path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
-    path("export.json", views.export, name="export"),
     path("delete/", views.delete, name="delete"),
 ]

@@ -1,22 +1,18 @@
 """/account/: name and email updates, activity, your data, deleting the account."""
 
-import json
-
 from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import audit, services
+from accounts import services
 from accounts.forms import SignupDetailsForm
-from accounts.models import AuditEvent, Invitation
+from accounts.models import AuditEvent, User
 
 DELETE_PHRASE = "delete my account"
 
@@ -28,6 +24,14 @@ class ProfileForm(forms.Form):
         label="Email me when my spouse shares an answer or finishes a stage",
         required=False,
         help_text="Off by default. The emails are neutral and never contain journal text.",
+    )
+    progress_shown = forms.ChoiceField(
+        label=User._meta.get_field("progress_shown").verbose_name.capitalize(),
+        choices=User.ProgressShown.choices,
+        widget=forms.RadioSelect,
+        help_text=User._meta.get_field("progress_shown").help_text,
+        # A form from before this choice existed keeps what is stored.
+        required=False,
     )
 
 
@@ -50,12 +54,17 @@ class DeleteForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {"display_name": user.display_name, "notify_by_email": user.notify_by_email}
+    initial = {
+        "display_name": user.display_name,
+        "notify_by_email": user.notify_by_email,
+        "progress_shown": user.progress_shown,
+    }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         user.display_name = form.cleaned_data["display_name"]
         user.notify_by_email = form.cleaned_data["notify_by_email"]
-        user.save(update_fields=["display_name", "notify_by_email"])
+        user.progress_shown = form.cleaned_data["progress_shown"] or user.progress_shown
+        user.save(update_fields=["display_name", "notify_by_email", "progress_shown"])
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
@@ -76,42 +85,6 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You are signed out on every device, including this one.")
     return redirect("home")
-
-
-@never_cache
-@login_required
-@reauthentication_required
-@require_safe
-def export(request: HttpRequest) -> HttpResponse:
-    from course.exports import course_data
-
-    user = request.user
-    data = {
-        "format": "trellis-account-1",
-        "exported_at": timezone.now(),
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "date_joined": user.date_joined,
-            "notify_by_email": user.notify_by_email,
-        },
-        **course_data(user),
-        "invitations_sent": list(
-            Invitation.objects.filter(inviter=user).values(
-                "status", "sent_to", "created_at", "expires_at"
-            )
-        ),
-        "activity": list(
-            AuditEvent.objects.filter(user=user).values("kind", "ip_address", "created_at")
-        ),
-    }
-    audit.record(user, audit.Kind.EXPORTED, request)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="trellis-account.json"'
-    return response
 
 
 @never_cache

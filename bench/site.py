@@ -291,7 +291,7 @@ def build_couple(site: BenchSite, *, answers: int = 200, tag: str = "bench"):
     from django.db import transaction
 
     from accounts.services import accept_invitation, create_invitation
-    from course.journal import save_answer, set_sharing
+    from course.journal import save_answer
     from course.models import Completion, Lesson, Prompt, Sharing
 
     with transaction.atomic():
@@ -307,7 +307,8 @@ def build_couple(site: BenchSite, *, answers: int = 200, tag: str = "bench"):
             Completion.objects.bulk_create([Completion(user=person, lesson=x) for x in done])
             for number, prompt in enumerate(prompts):
                 text = f"{person.display_name}'s answer {number}: " + "a steady sentence. " * 30
-                saved = save_answer(author=person, prompt=prompt, text=text, base_version=0)
-                if number % 3 == 0:
-                    set_sharing(saved.answer, Sharing.SHARED)
+                sharing = Sharing.SHARED if number % 3 == 0 else Sharing.PRIVATE
+                save_answer(
+                    author=person, prompt=prompt, text=text, base_version=0, sharing=sharing
+                )
     return me, partner

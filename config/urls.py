@@ -1,8 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import urls as account_urls
 from course import checkin_urls
-from course.views import pages
+from course.views import account_data, pages
+
+# /account/ holds accounts' pages and the course's export of everything a spouse wrote,
+# under one name, so that `accounts` never reaches into course data.
+account_patterns = [
+    *account_urls.urlpatterns,
+    path("export.json", account_data.export, name="export"),
+]
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -11,8 +19,8 @@ urlpatterns = [
     path("journal/", include("course.journal_urls")),
     path("check-ins/", include(checkin_urls.checkins)),
     path("commitments/", include(checkin_urls.commitments)),
-    path("us/", include("accounts.couple_urls")),
-    path("account/", include("accounts.urls")),
+    path("us/", include("course.us_urls")),
+    path("account/", include((account_patterns, account_urls.app_name))),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

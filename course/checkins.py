@@ -2,7 +2,8 @@
 
 One check-in per day and spouse: checking in again on the same day updates that day's
 ratings. Scores are private unless shared; the note is shared only when chosen as well.
-Reading someone else's check-ins goes through `accounts.sharing`.
+Reading someone else's check-ins goes through `CheckIn.objects.visible_to` (course.sharing);
+a share belongs to the link it was made in.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from accounts.sharing import checkin_note_visible, checkins_visible_to
+from accounts.links import couple_of
 from course.charts import Series, line_chart
 from course.commitments import shared_tallies
 from course.models import SIGN_FIELDS, SIGNS, CheckIn
@@ -40,11 +41,12 @@ def record_checkin(
     missing = [field for field in SIGN_FIELDS if scores.get(field) not in range(1, 6)]
     if missing:
         raise ValueError(f"ratings must be 1 to 5; missing or out of range: {missing}")
+    couple = couple_of(author) if shared else None
     values = {
         **{field: scores[field] for field in SIGN_FIELDS},
         "note": clean_note(note),
-        "shared": shared,
-        "note_shared": shared and note_shared,
+        "shared_with": couple,
+        "note_shared": couple is not None and note_shared,
     }
     return CheckIn.objects.update_or_create(author=author, taken_on=taken_on, defaults=values)
 
@@ -65,16 +67,18 @@ def set_checkin_sharing(*, author, scores: bool | None = None, notes: bool | Non
     Notes go with scores: sharing notes shares scores too; withdrawing scores withdraws
     notes. Takes effect on the partner's very next request. Returns the rows changed.
     """
-    changes: dict[str, bool] = {}
+    couple = couple_of(author) if scores or notes else None
+    changes: dict = {}
     if scores is not None:
-        changes["shared"] = scores
+        changes["shared_with"] = couple if scores else None
         if not scores:
             changes["note_shared"] = False
     if notes is not None:
         changes["note_shared"] = notes
         if notes:
-            changes["shared"] = True
-    if not changes:
+            changes["shared_with"] = couple
+    if not changes or (changes.get("shared_with", True) is None and (scores or notes)):
+        # Sharing needs a link to belong to.
         return 0
     return CheckIn.objects.filter(author=author).update(**changes, updated_at=timezone.now())
 
@@ -145,8 +149,8 @@ def history_rows(checkins: list[CheckIn]) -> list[CheckIn]:
 def our_trust(user, partner) -> dict:
     """For /us/: both spouses' check-in averages on one chart (the partner's only when
     shared), the notes the partner shared, and both tallies of shared commitments."""
-    mine = list(checkins_visible_to(user, user))
-    theirs = list(checkins_visible_to(user, partner, partner_checked=True))
+    mine = list(CheckIn.objects.filter(author=user))
+    theirs = list(CheckIn.objects.shared_by_partner_with(user))
     series = [
         Series(label, [(c.taken_on, c.average) for c in checkins], css)
         for label, checkins, css in (
@@ -171,9 +175,7 @@ def our_trust(user, partner) -> dict:
     return {
         "trust_chart": chart,
         "trust_rows": [{"day": day, **by_day[day]} for day in sorted(by_day, reverse=True)],
-        "trust_partner_notes": [
-            c for c in reversed(theirs) if c.note and checkin_note_visible(user, c)
-        ],
+        "trust_partner_notes": [c for c in reversed(theirs) if c.note and c.note_visible_to(user)],
         "trust_mine_shared": sum(1 for c in mine if c.shared),
         "trust_mine_total": len(mine),
         "trust_partner_shared": len(theirs),

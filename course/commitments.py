@@ -3,8 +3,8 @@
 Only the author marks their commitment kept or not kept; for a shared one that was
 kept, the partner can confirm "I saw it kept". A partner may also propose a commitment,
 which becomes the other's only once they accept it; until then the proposer may
-withdraw it. Every write is one function here; who may see what is `accounts.sharing`'s
-answer.
+withdraw it. Every write is one function here; who may see what is `course.sharing`'s
+answer (`Commitment.objects.visible_to`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from accounts.sharing import are_partners, commitments_visible_to
+from accounts.links import are_partners, couple_of
 from course.models import Commitment
 
 TEXT_MAX_CHARS = 500
@@ -38,12 +37,14 @@ def make_commitment(*, author, text: str, due_on: date, shared: bool = False) ->
     text = clean(text, TEXT_MAX_CHARS)
     if not text:
         raise CommitmentRefused("Please write what you will do.")
-    return Commitment.objects.create(author=author, text=text, due_on=due_on, shared=shared)
+    couple = couple_of(author) if shared else None
+    return Commitment.objects.create(author=author, text=text, due_on=due_on, shared_with=couple)
 
 
 def propose_commitment(*, proposer, partner, text: str, due_on: date) -> Commitment:
     """A small step asked of the partner; theirs to accept or decline."""
-    if partner is None or not are_partners(proposer, partner):
+    couple = couple_of(proposer)
+    if partner is None or couple is None or not are_partners(proposer, partner):
         raise CommitmentRefused(
             "You can propose a commitment only to the spouse you are linked with."
         )
@@ -55,7 +56,8 @@ def propose_commitment(*, proposer, partner, text: str, due_on: date) -> Commitm
         proposed_by=proposer,
         text=text,
         due_on=due_on,
-        shared=True,
+        shared_with=couple,
+        proposed_in=couple,
         status=Status.PROPOSED,
     )
 
@@ -76,7 +78,9 @@ def answer_proposal(*, author, commitment: Commitment, accept: bool) -> Commitme
         if commitment.status != Status.PROPOSED:
             raise CommitmentRefused("This proposal has already been answered.")
         commitment.status = Status.OPEN if accept else Status.DECLINED
-        commitment.save(update_fields=["status"])
+        # Answered, it no longer waits in the link: an unlink keeps it (private again).
+        commitment.proposed_in = None
+        commitment.save(update_fields=["status", "proposed_in"])
     return commitment
 
 
@@ -92,17 +96,6 @@ def withdraw_proposal(*, proposer, commitment: Commitment) -> None:
                 "It has already been answered, so it can no longer be withdrawn."
             )
         commitment.delete()
-
-
-def withdraw_waiting_between(one, other) -> int:
-    """Drop the proposals still waiting between two spouses whose link has ended: no one
-    is left on the other side to answer or withdraw them. Answered ones stay."""
-    deleted, _ = (
-        Commitment.objects.filter(status=Status.PROPOSED)
-        .filter(Q(author=one, proposed_by=other) | Q(author=other, proposed_by=one))
-        .delete()
-    )
-    return deleted
 
 
 def mark_commitment(*, author, commitment: Commitment, kept: bool, note: str = "") -> Commitment:
@@ -132,7 +125,7 @@ def confirm_kept(*, viewer, commitment: Commitment) -> Commitment:
         commitment = _locked(commitment)
         if commitment.author_id == viewer.pk:
             raise CommitmentRefused("Your spouse confirms your commitments, not you.")
-        if not (commitment.shared and are_partners(viewer, commitment.author)):
+        if not Commitment.objects.shared_by_partner_with(viewer).filter(pk=commitment.pk).exists():
             raise CommitmentRefused("Only your spouse's shared commitments can be confirmed.")
         if commitment.status != Status.KEPT:
             raise CommitmentRefused("It can be confirmed once it is marked kept.")
@@ -166,8 +159,8 @@ def tally(commitments: Iterable[Commitment], *, now: datetime | None = None) -> 
 def shared_tallies(user, partner) -> dict:
     """For /us/: both spouses' tallies of their shared commitments."""
     since = timezone.now() - timedelta(days=TALLY_DAYS)
-    mine = commitments_visible_to(user, user).filter(shared=True).marked_since(since)
-    theirs = commitments_visible_to(user, partner, partner_checked=True).marked_since(since)
+    mine = Commitment.objects.filter(author=user, shared_with__isnull=False).marked_since(since)
+    theirs = Commitment.objects.shared_by_partner_with(user).marked_since(since)
     return {"tally_mine": tally(mine), "tally_partner": tally(theirs)}
 
 

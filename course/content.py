@@ -58,7 +58,7 @@ MAX_ID = 100
 
 STAGE_KEYS = {"id", "title", "order"}
 LESSON_REQUIRED = {"id", "title", "summary", "order"}
-LESSON_KEYS = LESSON_REQUIRED | {"stage", "public"}
+LESSON_KEYS = LESSON_REQUIRED | {"stage", "public", "private"}
 
 ALLOWED_TAGS = {
     "a",
@@ -143,6 +143,7 @@ class Lesson:
     prompts: list[Prompt]
     your_turn_intro: str = ""
     public: bool = False
+    private: bool = False
     id_line: int = 2
     links: list[tuple[int, str]] = field(default_factory=list)  # (line, lesson id)
 
@@ -427,11 +428,12 @@ def _check_meta(
                 )
             )
             ok = False
-    if "public" in source.meta and not isinstance(source.meta["public"], bool):
-        errors.append(
-            ContentError(source.path, source.line_of("public"), "public must be true or false")
-        )
-        ok = False
+    for flag in ("public", "private"):
+        if flag in source.meta and not isinstance(source.meta[flag], bool):
+            errors.append(
+                ContentError(source.path, source.line_of(flag), f"{flag} must be true or false")
+            )
+            ok = False
     order = source.meta.get("order")
     if "order" in source.meta and (
         not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= MAX_ORDER
@@ -504,6 +506,7 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
         prompts=prompts,
         your_turn_intro=intro,
         public=meta.get("public", False),
+        private=meta.get("private", False),
         id_line=source.line_of("id"),
         links=[
             (number, link["id"])

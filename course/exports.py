@@ -1,6 +1,6 @@
 """Everything a spouse wrote in the course, for the account-wide export.
 
-The course side offers this so that `accounts` never reaches into course models.
+Served by course.views.account_data, so that `accounts` never reaches into course models.
 """
 
 from course.models import SIGNS, Answer, AnswerVersion, CheckIn, Commitment, Completion
@@ -18,7 +18,7 @@ def course_data(user) -> dict:
             "question": answer.prompt.text,
             "lesson_id": answer.prompt.lesson.slug,
             "answer": answer.text,
-            "sharing": answer.sharing,
+            "sharing": answer.current_sharing,
             "version": answer.version,
             "created_at": answer.created_at,
             "updated_at": answer.updated_at,
@@ -38,7 +38,7 @@ def course_data(user) -> dict:
             "scores": {field: getattr(checkin, field) for field, _, _ in SIGNS},
             "note": checkin.note,
             "shared": checkin.shared,
-            "note_shared": checkin.note_shared,
+            "note_shared": checkin.shared and checkin.note_shared,
         }
         for checkin in CheckIn.objects.filter(author=user).order_by("taken_on")
     ]

@@ -7,9 +7,7 @@ from django.urls import reverse
 
 from course.models import Answer, Prompt, Sharing
 
-ANSWER_HELP = (
-    "Private to you. Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
-)
+ANSWER_HELP = "Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
 FORM_DAMAGED = (
     "Part of the form did not come through, so nothing was saved. Your words are below:"
     " save again to keep them (this replaces the answer saved before)."
@@ -51,7 +49,7 @@ def answer_form(prompt, answer=None, data=None) -> AnswerForm:
     initial = {
         "text": answer.text if answer else "",
         "base_version": answer.version if answer else 0,
-        "sharing": answer.sharing if answer else Sharing.PRIVATE,
+        "sharing": answer.current_sharing if answer else Sharing.PRIVATE,
     }
     return AnswerForm(data, initial=initial, auto_id=f"{prompt.slug}-%s")
 
@@ -73,30 +71,44 @@ class AnswerFields:
     sharing: str
     answer_url: str
     errors: list[str] = field(default_factory=list)
+    who_can_read: str = ""
+    partner_note: str = ""
     help_text = ANSWER_HELP
     choices = Sharing.choices
 
+    @property
+    def can_share(self) -> bool:
+        """A private lesson's questions offer no share control at all."""
+        return not self.prompt.lesson.private
+
     @classmethod
-    def for_prompts(cls, prompts: list[Prompt], answers: dict[str, Answer]) -> list[AnswerFields]:
+    def for_prompts(
+        cls, prompts: list[Prompt], answers: dict[str, Answer], reach
+    ) -> list[AnswerFields]:
         """Blank or filled-in forms for each prompt, from `answers` by prompt slug."""
         journal_url = reverse("journal:index")
         rows = []
         for prompt in prompts:
             answer = answers.get(prompt.slug)
+            sharing = answer.current_sharing if answer else Sharing.PRIVATE
             rows.append(
                 cls(
                     prompt=prompt,
                     answer=answer,
                     text=answer.text if answer else "",
                     base_version=answer.version if answer else 0,
-                    sharing=answer.sharing if answer else Sharing.PRIVATE,
+                    sharing=sharing,
                     answer_url=f"{journal_url}{prompt.slug}/",
+                    who_can_read=reach.who_can_read(prompt, sharing),
+                    partner_note=reach.partner_note(prompt, sharing),
                 )
             )
         return rows
 
     @classmethod
-    def from_form(cls, prompt: Prompt, answer: Answer | None, form: AnswerForm) -> AnswerFields:
+    def from_form(
+        cls, prompt: Prompt, answer: Answer | None, form: AnswerForm, reach
+    ) -> AnswerFields:
         """The fields as `form` holds them: as typed if it was sent, else as stored.
 
         A hidden field that came back missing or altered (a broken page or script) is
@@ -107,8 +119,9 @@ class AnswerFields:
         if form.is_bound and {"base_version", "sharing"} & form.errors.keys():
             errors.append(FORM_DAMAGED)
             version = answer.version if answer else 0
+        stored = answer.current_sharing if answer else Sharing.PRIVATE
         if sharing not in Sharing.values:
-            sharing = answer.sharing if answer else Sharing.PRIVATE
+            sharing = stored
         return cls(
             prompt=prompt,
             answer=answer,
@@ -117,6 +130,9 @@ class AnswerFields:
             sharing=sharing,
             answer_url=reverse("journal:answer", args=[prompt.slug]),
             errors=errors,
+            # Says what is stored, not what the unsaved form shows.
+            who_can_read=reach.who_can_read(prompt, stored),
+            partner_note=reach.partner_note(prompt, stored),
         )
 
     @property

@@ -1,9 +1,12 @@
-"""Saving journal answers: one function writes, versions and detects conflicts.
+"""Saving journal answers: one function writes text *and* sharing choice, versions
+both, and detects conflicts.
 
 Every save names the version it was based on. If the stored answer has moved on since
-(another tab, another device), the save is refused as a conflict and nothing is lost:
-the caller shows both texts. Earlier wordings are kept as versions; quick successive
-autosaves within a few minutes update the newest version instead of piling up copies.
+(another tab, another device, a change of text or of sharing), the save is refused as a
+conflict and nothing is lost: the caller shows both texts. So a stale tab can never
+widen sharing. Narrowing needs no version: withdrawing is always possible and immediate.
+Earlier wordings are kept as versions; quick successive autosaves within a few minutes
+update the newest version instead of piling up copies.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from datetime import timedelta
 import markdown
 import nh3
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import couple_of, partner_of
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.snapshot import current_course
 
@@ -29,11 +33,46 @@ class AnswerTooLong(ValueError):
     pass
 
 
+# From narrowest to widest: when in doubt, the narrower choice wins.
+WIDTH = {Sharing.PRIVATE: 0, Sharing.WHEN_BOTH: 1, Sharing.SHARED: 2}
+
+
 @dataclass
 class SaveResult:
     answer: Answer | None
     conflict: bool = False
     unchanged: bool = False
+    was_shared: bool = False
+
+    @property
+    def newly_shared(self) -> bool:
+        return self.answer is not None and self.answer.is_shared and not self.was_shared
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.answer is not None and self.was_shared and not self.answer.is_shared
+
+
+def narrower(one: str, other: str) -> str:
+    return min(one, other, key=lambda choice: WIDTH.get(choice, 0))
+
+
+def _apply_sharing(answer: Answer, sharing: str, *, prompt: Prompt, couple, now) -> bool:
+    """Set the choice on `answer` (not saved); True if what is in force changed.
+
+    A share needs a link to belong to: without one, or for a private lesson's question,
+    the answer stays private, and the page says so, since it shows what is stored."""
+    if sharing not in Sharing.values:
+        raise ValueError(f"unknown sharing choice {sharing!r}")
+    if couple is None or prompt.lesson.private:
+        sharing = Sharing.PRIVATE
+    before = (answer.current_sharing, answer.shared_with_id)
+    answer.sharing = sharing
+    answer.shared_with = None if sharing == Sharing.PRIVATE else couple
+    if (answer.current_sharing, answer.shared_with_id) == before:
+        return False
+    answer.shared_at = None if sharing == Sharing.PRIVATE else now
+    return True
 
 
 def clean_text(text: str) -> str:
@@ -48,15 +87,25 @@ def clean_text(text: str) -> str:
 
 
 def save_answer(
-    *, author, prompt: Prompt, text: str, base_version: int, new_version: bool = False
+    *,
+    author,
+    prompt: Prompt,
+    text: str,
+    base_version: int,
+    sharing: str | None = None,
+    new_version: bool = False,
 ) -> SaveResult:
-    """Save `text` as `author`'s answer, unless someone saved a newer version first.
+    """Save `text` and the `sharing` choice (None keeps the stored one) as `author`'s
+    answer, unless someone saved a newer version first.
 
     `base_version` is the version the writer started from (0 for a first answer).
     `new_version` keeps the current wording as its own version (used when restoring).
     """
+    if sharing is not None and sharing not in Sharing.values:
+        raise ValueError(f"unknown sharing choice {sharing!r}")
     text = clean_text(text)
     now = timezone.now()
+    couple = couple_of(author) if sharing not in (None, Sharing.PRIVATE) else None
     with transaction.atomic():
         answer = Answer.objects.select_for_update().filter(author=author, prompt=prompt).first()
         if answer is None:
@@ -64,36 +113,146 @@ def save_answer(
                 return SaveResult(None, conflict=True)
             if not text.strip():
                 return SaveResult(None, unchanged=True)
-            answer = Answer.objects.create(author=author, prompt=prompt, text=text, version=1)
+            answer = Answer(author=author, prompt=prompt, text=text, version=1)
+            _apply_sharing(
+                answer, sharing or Sharing.PRIVATE, prompt=prompt, couple=couple, now=now
+            )
+            try:
+                # Two tabs can send a first answer at the same moment; the second one
+                # is a conflict like any other, shown with both texts.
+                with transaction.atomic():
+                    answer.save(force_insert=True)
+            except IntegrityError:
+                existing = Answer.objects.filter(author=author, prompt=prompt).first()
+                return SaveResult(existing, conflict=True)
             AnswerVersion.objects.create(answer=answer, version=1, text=text, saved_at=now)
             return SaveResult(answer)
+        answer.prompt = prompt
         if answer.version != base_version:
+            if sharing is not None and WIDTH[sharing] < WIDTH[answer.current_sharing]:
+                # A stale tab may still narrow: withdrawing is always immediate. Its
+                # text waits on the conflict page.
+                return _save_sharing(answer, sharing, couple=couple, conflict=True)
             return SaveResult(answer, conflict=True)
-        if answer.text == text:
-            return SaveResult(answer, unchanged=True)
-        answer.text = text
+        was_shared = answer.is_shared
+        sharing_changed = sharing is not None and _apply_sharing(
+            answer, sharing, prompt=prompt, couple=couple, now=now
+        )
+        text_changed = answer.text != text
+        if not (text_changed or sharing_changed):
+            return SaveResult(answer, unchanged=True, was_shared=was_shared)
         answer.version = base_version + 1
-        latest = answer.versions.first()
-        if not new_version and latest is not None and now - latest.saved_at < VERSION_WINDOW:
-            # Autosaves in one sitting refine the newest version instead of piling up copies.
-            AnswerVersion.objects.filter(pk=latest.pk).update(
-                version=answer.version, text=text, saved_at=now
-            )
-        else:
-            AnswerVersion.objects.create(
-                answer=answer, version=answer.version, text=text, saved_at=now
-            )
-        answer.save(update_fields=["text", "version", "updated_at"])
-    return SaveResult(answer)
+        fields = ["version", "updated_at", "sharing", "shared_with", "shared_at"]
+        if text_changed:
+            answer.text = text
+            fields.append("text")
+            latest = answer.versions.first()
+            if not new_version and latest is not None and now - latest.saved_at < VERSION_WINDOW:
+                # Autosaves in one sitting refine the newest version instead of piling up.
+                AnswerVersion.objects.filter(pk=latest.pk).update(
+                    version=answer.version, text=text, saved_at=now
+                )
+            else:
+                AnswerVersion.objects.create(
+                    answer=answer, version=answer.version, text=text, saved_at=now
+                )
+        answer.save(update_fields=fields)
+    return SaveResult(answer, was_shared=was_shared)
 
 
-def set_sharing(answer: Answer, sharing: str) -> None:
-    """Share or withdraw. Takes effect on the very next request of either spouse."""
+def change_sharing(*, author, answer: Answer, sharing: str, base_version: int | None) -> SaveResult:
+    """Share or withdraw without touching the text, from a page that shows the answer.
+
+    Narrowing (withdrawing) is always allowed and immediate. Widening must name the
+    version the page showed: a stale page cannot share what was withdrawn since."""
     if sharing not in Sharing.values:
         raise ValueError(f"unknown sharing choice {sharing!r}")
-    answer.sharing = sharing
-    answer.shared_at = None if sharing == Sharing.PRIVATE else timezone.now()
-    answer.save(update_fields=["sharing", "shared_at", "updated_at"])
+    couple = couple_of(author) if sharing != Sharing.PRIVATE else None
+    with transaction.atomic():
+        locked = (
+            Answer.objects.select_for_update()
+            .filter(pk=answer.pk, author=author)
+            .select_related("prompt__lesson")
+            .first()
+        )
+        if locked is None:
+            return SaveResult(None, conflict=True)
+        widening = WIDTH[sharing] > WIDTH[locked.current_sharing]
+        if widening and base_version != locked.version:
+            return SaveResult(locked, conflict=True, was_shared=locked.is_shared)
+        return _save_sharing(locked, sharing, couple=couple)
+
+
+def _save_sharing(answer: Answer, sharing: str, *, couple, conflict: bool = False) -> SaveResult:
+    """Inside the caller's transaction, on a locked row: apply and store the choice."""
+    was_shared = answer.is_shared
+    now = timezone.now()
+    if not _apply_sharing(answer, sharing, prompt=answer.prompt, couple=couple, now=now):
+        return SaveResult(answer, conflict=conflict, unchanged=True, was_shared=was_shared)
+    answer.version += 1
+    answer.save(update_fields=["sharing", "shared_with", "shared_at", "version", "updated_at"])
+    return SaveResult(answer, conflict=conflict, was_shared=was_shared)
+
+
+def who_can_read(sharing: str, partner, *, partner_offered: bool, private_lesson: bool) -> str:
+    """In words, who can read an answer stored with `sharing` now. `partner_offered`:
+    the spouse has shared their own answer to the same question with the link."""
+    if private_lesson:
+        return "Private to you. Answers to this lesson's questions are never shared."
+    if partner is None:
+        return "Private to you. Once you link accounts with your spouse, you can choose to share."
+    name = partner.display_name
+    if sharing == Sharing.SHARED:
+        return f"{name} can read this."
+    if sharing == Sharing.WHEN_BOTH:
+        if partner_offered:
+            return f"{name} can read this: you have both shared your answers."
+        return (
+            f"{name} will see this once you have both shared your answers to this question. "
+            "Until then neither of you sees the other's."
+        )
+    return f"Private to you. {name} cannot see it."
+
+
+@dataclass
+class Reach:
+    """Who can read a spouse's answers to some questions, for the help under each form:
+    the partner (or None) and how the partner shared their own answers to them."""
+
+    partner: object | None
+    offered: dict[str, str]
+
+    def who_can_read(self, prompt: Prompt, sharing: str) -> str:
+        return who_can_read(
+            sharing,
+            self.partner,
+            partner_offered=prompt.slug in self.offered,
+            private_lesson=prompt.lesson.private,
+        )
+
+    def partner_note(self, prompt: Prompt, sharing: str) -> str:
+        """What waits on the other side of an exchange, before this spouse reveals."""
+        if self.partner is None or prompt.lesson.private:
+            return ""
+        if self.offered.get(prompt.slug) == Sharing.WHEN_BOTH and sharing == Sharing.PRIVATE:
+            return (
+                f"{self.partner.display_name} has answered this and will share it once you "
+                "share yours. Then you will each see the other's answer."
+            )
+        return ""
+
+
+def reach_for(user, prompt_slugs) -> Reach:
+    """Two queries, however many questions."""
+    partner = partner_of(user)
+    offered = {}
+    if partner is not None:
+        offered = dict(
+            Answer.objects.offered_to(user)
+            .filter(prompt_id__in=list(prompt_slugs))
+            .values_list("prompt_id", "sharing")
+        )
+    return Reach(partner, offered)
 
 
 def render_answer(text: str) -> str:

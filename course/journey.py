@@ -83,8 +83,14 @@ class Journey:
         return self.stages[0].lessons[0].lesson if self.stages else None
 
 
-def _finished(stage, completed: set[str]) -> bool:
-    return all(lesson.slug in completed for lesson in stage.current_lessons)
+def _finished(stage, completed: set[str], *, private_counts: bool = True) -> bool:
+    """Every lesson of `stage` is in `completed`. For the partner, private lessons do not
+    count: whether they read one must never show, not even as a gate that stays shut."""
+    return all(
+        lesson.slug in completed
+        for lesson in stage.current_lessons
+        if private_counts or not getattr(lesson, "private", False)
+    )
 
 
 def build_journey(
@@ -121,7 +127,7 @@ def build_journey(
         else:
             previous = stages[index - 1]
             mine = open_so_far and _finished(previous, completed)
-            theirs = partner is None or _finished(previous, partner)
+            theirs = partner is None or _finished(previous, partner, private_counts=False)
             is_open = mine and theirs
             waiting = mine and not theirs
         open_so_far = is_open

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from course.encryption import EncryptedTextField
+from course.sharing import AnswerQuerySet, CheckInQuerySet, CommitmentQuerySet
 
 
 class ContentQuerySet(models.QuerySet):
@@ -72,6 +73,10 @@ class Lesson(models.Model):
     reading_minutes = models.PositiveIntegerField(default=1)
     public = models.BooleanField(
         default=False, help_text="Open to everyone, signed in or not, whatever their progress."
+    )
+    private = models.BooleanField(
+        default=False,
+        help_text="Its reading never shows to the partner, and its questions cannot be shared.",
     )
     source_path = models.CharField(max_length=300)
     source_hash = models.CharField(max_length=64)
@@ -155,13 +160,25 @@ class Sharing(models.TextChoices):
     WHEN_BOTH = "when_both", "Shared when we have both answered"
 
 
-class AnswerQuerySet(models.QuerySet):
-    def of(self, user):
-        return self.filter(author=user)
+def _shared_with_link():
+    """A share belongs to the link it was made in: ending the link empties it."""
+    return models.ForeignKey(
+        "accounts.Couple",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The link this is shared with; empty means private.",
+    )
 
 
 class Answer(models.Model):
-    """One spouse's journal answer to one prompt. Private unless its author shares it."""
+    """One spouse's journal answer to one prompt. Private unless its author shares it.
+
+    `sharing` is the writer's choice and `shared_with` the link it was made in; the
+    answer is shared only while both say so (see `course.sharing`). Every change of
+    text or sharing moves `version` on, so a stale tab can never overwrite either.
+    """
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
@@ -172,6 +189,7 @@ class Answer(models.Model):
     text = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
+    shared_with = _shared_with_link()
     shared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -188,8 +206,13 @@ class Answer(models.Model):
         return f"answer {self.pk} by user {self.author_id} to {self.prompt_id}"
 
     @property
+    def current_sharing(self) -> str:
+        """The choice in force: a share whose link has ended is private."""
+        return self.sharing if self.shared_with_id else Sharing.PRIVATE
+
+    @property
     def is_shared(self) -> bool:
-        return self.sharing != Sharing.PRIVATE
+        return self.current_sharing != Sharing.PRIVATE
 
 
 class AnswerVersion(models.Model):
@@ -232,7 +255,8 @@ def _rating(statement: str) -> models.PositiveSmallIntegerField:
 class CheckIn(models.Model):
     """One spouse's ratings of the signs of trust on one day (one check-in per day).
 
-    Scores are private unless `shared`; the note is shared only if `note_shared` too.
+    Scores are private unless shared with the link (`shared_with`); the note is shared
+    only if `note_shared` too.
     """
 
     author = models.ForeignKey(
@@ -247,19 +271,19 @@ class CheckIn(models.Model):
     works = _rating(SIGNS[5][2])
     invests = _rating(SIGNS[6][2])
     note = EncryptedTextField(blank=True)
-    shared = models.BooleanField(default=False, help_text="The scores are shared with the spouse.")
-    note_shared = models.BooleanField(default=False, help_text="The note is shared too.")
+    shared_with = _shared_with_link()
+    note_shared = models.BooleanField(
+        default=False, help_text="The note is shared too (only while the scores are)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckInQuerySet.as_manager()
 
     class Meta:
         ordering = ["taken_on"]
         constraints = [
             models.UniqueConstraint(fields=["author", "taken_on"], name="one_checkin_per_day"),
-            models.CheckConstraint(
-                condition=~models.Q(note_shared=True, shared=False),
-                name="checkin_note_shared_only_with_scores",
-            ),
             *(
                 models.CheckConstraint(
                     condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
@@ -274,6 +298,14 @@ class CheckIn(models.Model):
         return f"check-in {self.pk} by user {self.author_id} on {self.taken_on}"
 
     @property
+    def shared(self) -> bool:
+        return self.shared_with_id is not None
+
+    def note_visible_to(self, viewer) -> bool:
+        """For a check-in from `CheckIn.objects.visible_to(viewer)`."""
+        return viewer.pk == self.author_id or (self.shared and self.note_shared)
+
+    @property
     def scores(self) -> list[int]:
         return [getattr(self, field) for field in SIGN_FIELDS]
 
@@ -282,17 +314,13 @@ class CheckIn(models.Model):
         return sum(self.scores) / len(SIGN_FIELDS)
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def marked_since(self, since):
-        return self.filter(status__in=["kept", "not_kept"], marked_at__gte=since)
-
-
 class Commitment(models.Model):
     """A small, concrete promise with a due date, kept or not by its author.
 
     A spouse can also propose one to their partner: it is then the partner's commitment
-    (`author`), waiting as PROPOSED until they accept (OPEN) or decline. Proposals are
-    always shared, since both spouses take part in them.
+    (`author`), waiting as PROPOSED until they accept (OPEN) or decline. A proposal is
+    shared with the link it was made in, and waits inside it (`proposed_in`): ending
+    the link deletes the proposals still waiting.
     """
 
     class Status(models.TextChoices):
@@ -307,7 +335,7 @@ class Commitment(models.Model):
     )
     text = EncryptedTextField()
     due_on = models.DateField()
-    shared = models.BooleanField(default=False)
+    shared_with = _shared_with_link()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome_note = EncryptedTextField(blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
@@ -319,6 +347,14 @@ class Commitment(models.Model):
         on_delete=models.SET_NULL,
         related_name="commitments_proposed",
     )
+    proposed_in = models.ForeignKey(
+        "accounts.Couple",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="While a proposal waits for an answer: the link it waits in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CommitmentQuerySet.as_manager()
@@ -326,10 +362,6 @@ class Commitment(models.Model):
     class Meta:
         ordering = ["due_on", "created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(proposed_by__isnull=True) | models.Q(shared=True),
-                name="commitment_proposals_are_shared",
-            ),
             models.CheckConstraint(
                 condition=models.Q(partner_confirmed_at__isnull=True) | models.Q(status="kept"),
                 name="commitment_confirmed_only_when_kept",
@@ -339,6 +371,10 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         # Never the text: this string can end up in logs and the admin.
         return f"commitment {self.pk} by user {self.author_id} due {self.due_on} ({self.status})"
+
+    @property
+    def shared(self) -> bool:
+        return self.shared_with_id is not None
 
     @property
     def is_marked(self) -> bool:

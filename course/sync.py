@@ -126,6 +126,7 @@ def sync_course(course: content.Course) -> SyncReport:
                     "word_count": lesson.word_count,
                     "reading_minutes": lesson.reading_minutes,
                     "public": lesson.public,
+                    "private": lesson.private,
                     "source_path": lesson.path,
                     "source_hash": lesson.source_hash,
                 }

@@ -114,14 +114,16 @@ def complete(user, *lessons: str) -> None:
     )
 
 
-def answer(user, prompt: str, text: str) -> Answer:
-    """Save `text` as `user`'s answer, based on whatever is stored now."""
+def answer(user, prompt: str, text: str, sharing: str | None = None) -> Answer:
+    """Save `text` (and a sharing choice, if given) as `user`'s answer, based on
+    whatever is stored now."""
     current = Answer.objects.filter(author=user, prompt_id=prompt).first()
     result = save_answer(
         author=user,
         prompt=Prompt.objects.get(slug=prompt),
         text=text,
         base_version=current.version if current else 0,
+        sharing=sharing,
     )
     assert result.answer is not None and not result.conflict
     return result.answer

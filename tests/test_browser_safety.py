@@ -103,7 +103,7 @@ def link(one, other):
 
 
 def test_export_then_delete_leaves_the_partner_intact(page, live_server, alice, bob, content):
-    from accounts.sharing import partner_of
+    from accounts.links import partner_of
     from course.journal import save_answer
     from course.models import Answer, Prompt
 

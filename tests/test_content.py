@@ -214,7 +214,7 @@ def test_unknown_front_matter_key_is_reported_on_its_line(root):
 
     assert problems(root) == [
         "content/honesty/02-extra.md:4: unknown front matter key 'author'; "
-        "expected one of id, order, public, stage, summary, title"
+        "expected one of id, order, private, public, stage, summary, title"
     ]
 
 

@@ -14,9 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.links import couple_of, partner_of
 from accounts.models import AuditEvent, Couple, Invitation, Membership
 from accounts.services import create_invitation
-from accounts.sharing import partner_of
 from course.models import Answer, AnswerVersion
 from tests.conftest import make_person
 from tests.factories import (
@@ -89,9 +89,7 @@ def body(response) -> str:
 
 
 def share(user, prompt: str, text: str, sharing: str = "shared") -> Answer:
-    saved = answer(user, prompt, text)
-    Answer.objects.filter(pk=saved.pk).update(sharing=sharing, shared_at=timezone.now())
-    return saved
+    return answer(user, prompt, text, sharing=sharing)
 
 
 def linked_state() -> set[tuple[int, int]]:
@@ -503,7 +501,7 @@ def test_partner_sees_shared_answers_but_never_private_ones_drafts_or_history(
     first = answer(alice, prompts[0], DRAFT)
     AnswerVersion.objects.update(saved_at=timezone.now() - timedelta(hours=1))
     answer(alice, prompts[0], SHARED)
-    Answer.objects.filter(pk=first.pk).update(sharing="shared")
+    Answer.objects.filter(pk=first.pk).update(sharing="shared", shared_with=couple_of(alice))
     answer(alice, prompts[1], SECRET)
 
     page = body(client_for(bob).get("/us/"))
@@ -517,22 +515,24 @@ def test_partner_sees_shared_answers_but_never_private_ones_drafts_or_history(
     assert DRAFT in body(client_for(alice).get(f"/journal/{prompts[0]}/history/"))
 
 
-def test_when_both_answer_is_hidden_until_the_viewer_answers_with_real_text(
-    alice, bob, linked, prompts
-):
+def test_when_both_reveals_only_once_both_have_shared_their_own(alice, bob, linked, prompts):
     share(alice, prompts[0], SECRET, sharing="when_both")
     page = body(client_for(bob).get("/us/"))
     assert SECRET not in page
     assert "Alice has answered" in page
 
-    answer(bob, prompts[0], "Something of my own.")
-    answer(bob, prompts[0], "")
+    # Answering but keeping it private is not an exchange (it used to reveal Alice's).
+    answer(bob, prompts[0], "ok")
+    assert SECRET not in body(client_for(bob).get("/us/"))
+
+    answer(bob, prompts[0], "", sharing="shared")
     page = body(client_for(bob).get("/us/"))
-    assert SECRET not in page, "an emptied answer must not count as answering"
+    assert SECRET not in page, "an emptied answer must not count as sharing one"
     assert "Alice has answered" in page
 
-    answer(bob, prompts[0], "Now I have answered.")
+    answer(bob, prompts[0], "Now I share mine too.", sharing="when_both")
     assert SECRET in body(client_for(bob).get("/us/"))
+    assert "Now I share mine too." in body(client_for(alice).get("/us/"))
 
 
 def test_an_emptied_shared_answer_is_not_shown_as_shared(alice, bob, linked, prompts):

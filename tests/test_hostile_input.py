@@ -20,7 +20,7 @@ from django.utils.html import escape, linebreaks
 from accounts.models import Invitation
 from course.checkins import record_checkin
 from course.commitments import make_commitment
-from course.journal import first_lines, save_answer, set_sharing
+from course.journal import first_lines, save_answer
 from course.models import SIGN_FIELDS, Answer, CheckIn, Commitment, Prompt
 from tests.conftest import sign_in
 from tests.factories import link, sync, write_course
@@ -418,8 +418,9 @@ def test_no_payload_runs_script_in_chromium(page, live_server, alice, bob, setti
             prompt=Prompt.objects.get(slug=f"honesty-01-q{number}"),
             text=payload,
             base_version=0,
+            sharing="shared",
         ).answer
-        set_sharing(saved, "shared")
+        assert saved.is_shared
         record_checkin(
             author=alice,
             taken_on=timezone.localdate() - timedelta(days=number),

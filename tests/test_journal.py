@@ -159,8 +159,9 @@ def test_an_unreadable_autosave_is_refused(client, alice, prompt):
     "damage", [{"base_version": ""}, {"base_version": "x"}, {"sharing": "everyone"}]
 )
 def test_a_damaged_form_says_so_keeps_the_words_and_saves_on_the_next_try(
-    client, alice, prompt, damage
+    client, alice, bob, prompt, damage
 ):
+    link(alice, bob)
     client.force_login(alice)
     post_answer(client, prompt, "The first wording.", sharing=Sharing.SHARED)
     words = "Words I must not lose."
@@ -226,7 +227,13 @@ def test_an_empty_first_answer_saves_nothing(client, alice, prompt, text):
     autosave = post_answer(client, prompt, text, as_json=True)
 
     assert "Nothing to save yet" in page.content.decode()
-    assert autosave.json() == {"version": 0, "saved_at": ""}
+    assert autosave.json() == {
+        "version": 0,
+        "saved_at": "",
+        "sharing": "private",
+        "who_can_read": "Private to you. Once you link accounts with your spouse, you can "
+        "choose to share.",
+    }
     assert not Answer.objects.exists()
 
 
@@ -312,12 +319,13 @@ def test_an_answer_to_a_retired_question_is_kept_and_exported(alice, tmp_path, s
 # --- sharing ------------------------------------------------------------------------------
 
 
-def test_an_answer_is_private_until_shared_and_can_be_withdrawn(client, alice, prompt):
+def test_an_answer_is_private_until_shared_and_can_be_withdrawn(client, alice, bob, prompt):
+    link(alice, bob)
     client.force_login(alice)
     post_answer(client, prompt, "Mine.")
     private = stored(alice, prompt)
 
-    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.SHARED})
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.SHARED, "base_version": 1})
     shared = stored(alice, prompt)
     client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.WHEN_BOTH})
     when_both = stored(alice, prompt)
@@ -326,8 +334,24 @@ def test_an_answer_is_private_until_shared_and_can_be_withdrawn(client, alice, p
 
     assert (private.sharing, private.shared_at) == (Sharing.PRIVATE, None)
     assert shared.sharing == Sharing.SHARED and shared.shared_at is not None
-    assert when_both.sharing == Sharing.WHEN_BOTH
-    assert (withdrawn.sharing, withdrawn.shared_at) == (Sharing.PRIVATE, None)
+    assert when_both.sharing == Sharing.WHEN_BOTH, "narrowing needs no version"
+    assert (withdrawn.current_sharing, withdrawn.shared_at) == (Sharing.PRIVATE, None)
+    assert [private.version, shared.version, when_both.version, withdrawn.version] == [1, 2, 3, 4]
+
+
+def test_a_stale_page_cannot_share_what_was_withdrawn_since(client, alice, bob, prompt):
+    link(alice, bob)
+    client.force_login(alice)
+    post_answer(client, prompt, "Mine.", sharing=Sharing.SHARED)
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+
+    stale = client.post(
+        f"/journal/{prompt}/share/", {"sharing": Sharing.SHARED, "base_version": 1}, follow=True
+    )
+
+    assert stale.status_code == 200
+    assert "nothing was shared" in stale.content.decode()
+    assert stored(alice, prompt).current_sharing == Sharing.PRIVATE
 
 
 def test_an_invalid_sharing_choice_is_refused(client, alice, prompt):

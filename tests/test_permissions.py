@@ -3,8 +3,10 @@
 The URL list comes from the resolver, so a new URL without a row in EXPECTED (or a new
 path parameter without a value in PARAMS) fails here. Personas: alice is the owner of
 everything the parameters point at, bob her partner, carol a stranger, dave a member of
-another couple (with erin), and an anonymous visitor. Admin and allauth's own pages are
-left to their own tests.
+another couple (with erin), frank her former partner, and an anonymous visitor. Bob is
+her *new* partner: she was linked with frank first, shared things with him, unlinked and
+then linked with bob, so nothing she shared with frank may reach either of them. Admin and
+allauth's own pages are left to their own tests.
 
 Outcomes: "200", "404", "405", "410" are status codes; "302-login" and "302-reauth" are
 redirects to sign in or to confirm the password; "302" is any other redirect.
@@ -19,10 +21,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from accounts.links import couple_of
 from accounts.models import Invitation
-from accounts.services import digest
+from accounts.services import digest, unlink
 from course.checkins import record_checkin
-from course.commitments import make_commitment
+from course.commitments import make_commitment, propose_commitment
 from course.models import SIGN_FIELDS, Answer, AnswerVersion, Commitment
 from tests.conftest import make_person
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
@@ -31,21 +34,37 @@ ANSWER_SECRET = "the blue lighthouse behind the bakery"
 DRAFT_SECRET = "a crooked draft about the orchard"
 NOTE_SECRET = "the note about the quiet ferry"
 COMMITMENT_SECRET = "I will stop visiting the harbour bar"
-SECRETS = (ANSWER_SECRET, DRAFT_SECRET, NOTE_SECRET, COMMITMENT_SECRET)
+# Shared with frank while they were linked: after the unlink, nobody but alice sees them.
+FORMER_ANSWER = "an answer alice once shared with frank"
+FORMER_NOTE = "a check-in note alice once shared with frank"
+FORMER_COMMITMENT = "a commitment alice once shared with frank"
+FORMER_PROPOSAL = "a proposal frank made to alice"
+SECRETS = (
+    ANSWER_SECRET,
+    DRAFT_SECRET,
+    NOTE_SECRET,
+    COMMITMENT_SECRET,
+    FORMER_ANSWER,
+    FORMER_NOTE,
+    FORMER_COMMITMENT,
+    FORMER_PROPOSAL,
+)
 SHARED_TEXT = "an answer alice chose to share"
 TOKEN = "alices-live-invitation-token"
 
-PERSONAS = ("anonymous", "owner", "partner", "stranger", "other_couple")
+PERSONAS = ("anonymous", "owner", "partner", "stranger", "other_couple", "former_partner")
 
 
 def row(anonymous, owner, partner=None, stranger=None, other_couple=None) -> dict:
-    """Partner, stranger and other couple default to the owner's outcome."""
+    """Partner, stranger and other couple default to the owner's outcome; a former
+    partner is a stranger now."""
     return {
         "anonymous": anonymous,
         "owner": owner,
         "partner": partner or owner,
         "stranger": stranger or partner or owner,
         "other_couple": other_couple or stranger or partner or owner,
+        "former_partner": stranger or partner or owner,
     }
 
 
@@ -169,7 +188,22 @@ def _fresh_rate_limits(db):
 @pytest.fixture
 def world(alice, bob, carol, content) -> dict:
     """alice writes private and shared things; bob is her partner; dave and erin a couple."""
-    dave, erin = make_person("Dave"), make_person("Erin")
+    dave, erin, frank = make_person("Dave"), make_person("Erin"), make_person("Frank")
+    link(alice, frank)
+    lesson = lesson_slugs("honesty")[0]
+    answer(alice, prompt_slugs(lesson)[2], FORMER_ANSWER, sharing="shared")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    record_checkin(
+        author=alice,
+        taken_on=yesterday,
+        scores=dict.fromkeys(SIGN_FIELDS, 2),
+        note=FORMER_NOTE,
+        shared=True,
+        note_shared=True,
+    )
+    make_commitment(author=alice, text=FORMER_COMMITMENT, due_on=yesterday, shared=True)
+    propose_commitment(proposer=frank, partner=alice, text=FORMER_PROPOSAL, due_on=yesterday)
+    unlink(user=alice)
     link(alice, bob)
     link(dave, erin)
     lesson = lesson_slugs("honesty")[0]
@@ -178,7 +212,7 @@ def world(alice, bob, carol, content) -> dict:
     AnswerVersion.objects.update(saved_at=timezone.now() - timedelta(hours=1))
     answer(alice, private_prompt, ANSWER_SECRET)
     shared = answer(alice, shared_prompt, SHARED_TEXT)
-    Answer.objects.filter(pk=shared.pk).update(sharing="shared")
+    Answer.objects.filter(pk=shared.pk).update(sharing="shared", shared_with=couple_of(alice))
     scores = dict.fromkeys(SIGN_FIELDS, 4)
     # Scores shared, note not: the partner sees the numbers but never the note.
     checkin, _ = record_checkin(
@@ -197,7 +231,13 @@ def world(alice, bob, carol, content) -> dict:
         expires_at=timezone.now() + timedelta(days=7),
     )
     return {
-        "people": {"owner": alice, "partner": bob, "stranger": carol, "other_couple": dave},
+        "people": {
+            "owner": alice,
+            "partner": bob,
+            "stranger": carol,
+            "other_couple": dave,
+            "former_partner": frank,
+        },
         "lesson": lesson,
         "prompt": private_prompt,
         "checkin": checkin,
@@ -258,7 +298,7 @@ def test_every_url_answers_every_persona_as_the_table_says(world):
 def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
     urls = [fill(route, namespace, world) for _, route, namespace in project_urls()]
     before = fingerprint(world)
-    for persona in ("anonymous", "partner", "stranger", "other_couple"):
+    for persona in ("anonymous", "partner", "stranger", "other_couple", "former_partner"):
         for url in urls:
             response = client_as(world, persona).post(url)
             assert response.status_code < 500, f"POST {url} as {persona}"
@@ -280,10 +320,25 @@ def test_the_owner_sees_her_own_secrets_so_the_checks_above_can_fail(world):
         DRAFT_SECRET: f"/journal/{world['prompt']}/history/",
         NOTE_SECRET: "/check-ins/",
         COMMITMENT_SECRET: "/commitments/",
+        FORMER_ANSWER: "/journal/",
+        FORMER_NOTE: "/check-ins/",
+        FORMER_COMMITMENT: "/commitments/",
     }
     for secret, url in pages.items():
         assert secret in alice.get(url).content.decode(), url
     assert SHARED_TEXT in client_as(world, "partner").get("/us/").content.decode()
+
+
+def test_what_was_shared_in_an_ended_link_is_private_again_in_the_database(world):
+    alice = world["people"]["owner"]
+    # Texts are encrypted at rest, so they are found in Python.
+    (former,) = [a for a in Answer.objects.of(alice) if a.text == FORMER_ANSWER]
+    assert (former.shared_with, former.current_sharing) == (None, "private")
+    (note,) = [c for c in alice.checkins.all() if c.note == FORMER_NOTE]
+    assert note.shared_with is None and not note.shared
+    commitments = {c.text: c for c in Commitment.objects.all()}
+    assert commitments[FORMER_COMMITMENT].shared_with is None
+    assert FORMER_PROPOSAL not in commitments, "a proposal still waiting goes with the link"
 
 
 def test_the_partner_sees_shared_check_in_scores_but_not_the_private_note(world):
@@ -293,7 +348,8 @@ def test_the_partner_sees_shared_check_in_scores_but_not_the_private_note(world)
 
 
 def test_a_private_commitment_is_404_to_everyone_but_its_author(world):
-    private = Commitment.objects.get(shared=False)
+    # Texts are encrypted at rest, so they are found in Python.
+    (private,) = [c for c in Commitment.objects.all() if c.text == COMMITMENT_SECRET]
     url = f"/commitments/{private.pk}/"
     assert client_as(world, "owner").get(url).status_code == 200
     for persona in ("partner", "stranger", "other_couple"):

@@ -1,25 +1,21 @@
 """Trust over time: /check-ins/ (rate the signs of trust, see them over time, share) and
 /commitments/ (small promises kept, confirmed, proposed).
 
-Another spouse's check-ins and commitments are read only through `accounts.sharing`;
+Another spouse's check-ins and commitments are read only through `course.sharing`'s
+QuerySet methods (`visible_to`);
 a commitment nobody may see answers 404, one they may see but not change answers 403.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.sharing import (
-    checkins_visible_to,
-    commitments_visible_to,
-    may_see_commitment,
-    partner_of,
-)
+from accounts.links import partner_of
 from course import commitments as promises
 from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
 from course.checkins import (
@@ -30,7 +26,7 @@ from course.checkins import (
     set_checkin_sharing,
     sharing_defaults,
 )
-from course.models import SIGN_FIELDS, SIGNS, Commitment
+from course.models import SIGN_FIELDS, SIGNS, CheckIn, Commitment
 
 
 def _long_date(day) -> str:
@@ -44,7 +40,7 @@ def _long_date(day) -> str:
 @login_required
 @require_safe
 def checkins(request: HttpRequest) -> HttpResponse:
-    mine = list(checkins_visible_to(request.user, request.user))
+    mine = list(CheckIn.objects.filter(author=request.user))
     overall, sign_charts = history_charts(mine)
     return render(
         request,
@@ -56,7 +52,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
             "sign_charts": sign_charts,
             "signs": SIGNS,
             "shared_count": sum(1 for c in mine if c.shared),
-            "notes_shared_count": sum(1 for c in mine if c.note_shared),
+            "notes_shared_count": sum(1 for c in mine if c.shared and c.note_shared),
         },
     )
 
@@ -67,7 +63,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
 def take(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     if request.method == "GET":
-        latest = list(checkins_visible_to(request.user, request.user).order_by("-taken_on")[:1])
+        latest = list(CheckIn.objects.filter(author=request.user).order_by("-taken_on")[:1])
         initial = {"taken_on": timezone.localdate(), **sharing_defaults(latest)}
         form = CheckInForm(initial=initial, partner=partner)
         return render(request, "course/checkins/take.html", {"form": form, "partner": partner})
@@ -122,7 +118,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the author's own: a partner who sees the scores gets 404 like everyone else.
-    found = get_object_or_404(checkins_visible_to(request.user, request.user), pk=pk)
+    found = get_object_or_404(CheckIn.objects.filter(author=request.user), pk=pk)
     day = _long_date(found.taken_on)
     if request.method == "GET":
         context = {"checkin": found, "day": day, "partner": partner_of(request.user)}
@@ -138,10 +134,8 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _commitments_page(request, *, form=None, proposal_form=None, status=200) -> HttpResponse:
     """The whole page in a fixed number of queries, however many commitments there are."""
     partner = partner_of(request.user)
-    mine = list(commitments_visible_to(request.user, request.user).select_related("proposed_by"))
-    theirs = (
-        list(commitments_visible_to(request.user, partner, partner_checked=True)) if partner else []
-    )
+    mine = list(Commitment.objects.filter(author=request.user).select_related("proposed_by"))
+    theirs = list(Commitment.objects.shared_by_partner_with(request.user))
     today = timezone.localdate()
     context = {
         "partner": partner,
@@ -203,12 +197,10 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, pk: int) -> Commitment:
-    commitment = get_object_or_404(
-        Commitment.objects.select_related("author", "proposed_by"), pk=pk
+    return get_object_or_404(
+        Commitment.objects.visible_to(request.user).select_related("author", "proposed_by"),
+        pk=pk,
     )
-    if not may_see_commitment(request.user, commitment):
-        raise Http404("No such commitment.")
-    return commitment
 
 
 def _refused(request: HttpRequest, commitment: Commitment, reason: str) -> HttpResponse:

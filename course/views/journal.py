@@ -24,12 +24,14 @@ from course.forms import AnswerFields, SearchForm, answer_form
 from course.journal import (
     SHARING_LABELS,
     AnswerTooLong,
+    SaveResult,
+    change_sharing,
     first_lines,
     journal_rows,
+    reach_for,
     render_answer,
     restore_version,
     save_answer,
-    set_sharing,
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.progress import journey_for
@@ -62,19 +64,32 @@ def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]
 
 
 def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpResponse:
-    fields = AnswerFields.from_form(prompt, answer, form)
+    reach = reach_for(request.user, [prompt.slug])
+    fields = AnswerFields.from_form(prompt, answer, form, reach)
     context = {"prompt": prompt, "answer": answer, "fields": fields, "next": lesson_url}
     return render(request, "course/answer.html", context, status=status)
 
 
-def _share(user, answer: Answer, sharing: str) -> None:
-    was_private = not answer.is_shared
-    set_sharing(answer, sharing)
-    if was_private and answer.is_shared:
+def _record_sharing(user, result: SaveResult) -> None:
+    """The spouse's activity log, and a neutral notice to the partner on a new share."""
+    if result.newly_shared:
         audit.record(user, audit.Kind.SHARED)
         notify_partner(user, "shared")
-    elif not was_private and not answer.is_shared:
+    elif result.withdrawn:
         audit.record(user, audit.Kind.WITHDRAWN)
+
+
+def _conflict_page(request, prompt, answer, mine: str, lesson_url: str) -> HttpResponse:
+    reach = reach_for(request.user, [prompt.slug])
+    stored = answer.current_sharing if answer else Sharing.PRIVATE
+    context = {
+        "prompt": prompt,
+        "answer": answer,
+        "mine": mine,
+        "who_can_read": reach.who_can_read(prompt, stored),
+        "next": _safe_next(request, lesson_url),
+    }
+    return render(request, "course/conflict.html", context, status=409)
 
 
 def _day_label(moment) -> str:
@@ -109,44 +124,39 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             prompt=prompt,
             text=form.cleaned_data["text"],
             base_version=form.cleaned_data["base_version"],
+            sharing=form.cleaned_data.get("sharing") or None,
         )
     except AnswerTooLong as too_long:
         if _wants_json(request):
             return JsonResponse({"error": str(too_long)}, status=413)
         form.add_error("text", str(too_long))
         return _answer_page(request, prompt, existing, form, lesson_url, status=413)
+    _record_sharing(request.user, result)
 
     if result.conflict:
         if _wants_json(request):
             # The script then posts the form normally to show the conflict page below.
             return JsonResponse({"conflict": True}, status=409)
-        return render(
-            request,
-            "course/conflict.html",
-            {
-                "prompt": prompt,
-                "answer": result.answer,
-                "mine": form.cleaned_data["text"],
-                "next": _safe_next(request, lesson_url),
-            },
-            status=409,
-        )
+        return _conflict_page(request, prompt, result.answer, form.cleaned_data["text"], lesson_url)
 
     saved = result.answer
-    sharing = form.cleaned_data.get("sharing")
-    if saved is not None and sharing and sharing != saved.sharing:
-        _share(request.user, saved, sharing)
+    sharing = saved.current_sharing if saved else Sharing.PRIVATE
     if _wants_json(request):
+        # The script counts only this answer as a save, and shows what is stored.
+        reach = reach_for(request.user, [prompt.slug])
         return JsonResponse(
             {
                 "version": saved.version if saved else 0,
                 "saved_at": _saved_label(saved) if saved else "",
+                "sharing": sharing,
+                "who_can_read": reach.who_can_read(prompt, sharing),
             }
         )
     if saved is None:
         messages.info(request, "Nothing to save yet: the answer is empty.")
     else:
-        messages.success(request, f"Your answer is saved ({saved.get_sharing_display()}).")
+        reach = reach_for(request.user, [prompt.slug])
+        messages.success(request, f"Your answer is saved. {reach.who_can_read(prompt, sharing)}")
     return redirect(_safe_next(request, lesson_url))
 
 
@@ -154,13 +164,33 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def share(request: HttpRequest, slug: str) -> HttpResponse:
-    answer = get_object_or_404(Answer, author=request.user, prompt_id=slug)
+    """Share or withdraw from a page that shows the answer. Withdrawing always works;
+    sharing must name the version the page showed (`base_version`)."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("prompt__lesson"), author=request.user, prompt_id=slug
+    )
     choice = request.POST.get("sharing", "")
+    try:
+        base_version = int(request.POST.get("base_version", ""))
+    except ValueError:
+        base_version = None
     if choice not in Sharing.values:
         messages.error(request, "Please choose who can see this answer.")
     else:
-        _share(request.user, answer, choice)
-        messages.success(request, f"Now: {answer.get_sharing_display()}.")
+        result = change_sharing(
+            author=request.user, answer=answer, sharing=choice, base_version=base_version
+        )
+        _record_sharing(request.user, result)
+        if result.conflict:
+            messages.error(
+                request,
+                "This answer changed in another tab or device since this page was opened, "
+                "so nothing was shared. Look at it again, then choose.",
+            )
+        else:
+            saved = result.answer
+            reach = reach_for(request.user, [slug])
+            messages.success(request, reach.who_can_read(saved.prompt, saved.current_sharing))
     return redirect(_safe_next(request, answer.prompt.lesson.get_absolute_url()))
 
 
@@ -209,7 +239,7 @@ def index(request: HttpRequest) -> HttpResponse:
         if row.answer:
             row.preview = first_lines(row.answer.text)
             row.saved_on = _day_label(row.answer.updated_at)
-            row.sharing_label = SHARING_LABELS.get(row.answer.sharing, "")
+            row.sharing_label = SHARING_LABELS.get(row.answer.current_sharing, "")
     return render(
         request,
         "course/journal.html",
@@ -232,7 +262,7 @@ def _export_rows(user) -> list[dict]:
             "prompt_id": a.prompt.slug,
             "question": a.prompt.text,
             "answer": a.text,
-            "sharing": a.sharing,
+            "sharing": a.current_sharing,
             "version": a.version,
             "created_at": a.created_at.isoformat(),
             "updated_at": a.updated_at.isoformat(),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import notify_partner
 from course.forms import AnswerFields
+from course.journal import reach_for
 from course.journey import LOCKED
 from course.models import Answer, Completion, LastOpened, Lesson
 from course.progress import journey_for
@@ -58,7 +59,8 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if request.user.is_authenticated:
         mine = Answer.objects.of(request.user).filter(prompt__in=[p.slug for p in prompts])
         answers = {answer.prompt_id: answer for answer in mine}
-        context["answer_forms"] = AnswerFields.for_prompts(prompts, answers)
+        reach = reach_for(request.user, [p.slug for p in prompts])
+        context["answer_forms"] = AnswerFields.for_prompts(prompts, answers, reach)
         if request.session.get("last_lesson") != slug:
             # The session remembers what we last stored, so re-reading costs no write.
             LastOpened.remember(request.user, state.lesson)
@@ -79,7 +81,13 @@ def complete(request: HttpRequest, slug: str) -> HttpResponse:
     Completion.objects.get_or_create(user=request.user, lesson=lesson)
     after = journey_for(request.user)
     stage_after = next(s for s in after.stages if s.stage.pk == lesson.stage_id)
-    if stage_after.is_complete and state.status != "done":
+    # A private lesson's reading never reaches the partner, not even as a notice.
+    if (
+        stage_after.is_complete
+        and state.status != "done"
+        and not lesson.private
+        and request.user.progress_shown != request.user.ProgressShown.NOTHING
+    ):
         notify_partner(request.user, "stage")
     if after.next_lesson is None:
         messages.success(request, "You have finished every lesson. Well done, truly.")

@@ -4,10 +4,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.sharing import partner_of
+from accounts.links import partner_of
 from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
 from course.journey import DONE
-from course.models import Answer, Completion, LastOpened
+from course.models import Answer, LastOpened
 from course.progress import journey_for
 from course.snapshot import current_course
 
@@ -34,11 +34,6 @@ def home(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     context = {
         "partner": partner,
-        "partner_done": (
-            Completion.objects.filter(user=partner, lesson__retired_at__isnull=True).count()
-            if partner
-            else 0
-        ),
         "journey": journey,
         "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
         "unanswered": unanswered,

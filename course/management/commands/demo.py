@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
 from accounts.models import User
+from course.journal import save_answer
+from course.models import Completion, Lesson, Prompt
 
 PASSWORD = "trellis-demo-couple"  # noqa: S105 (development-only demo accounts)
 PEOPLE = [("Sam", "sam@demo.trellis"), ("Jo", "jo@demo.trellis")]
@@ -25,9 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError("The demo couple is for development only (DJANGO_DEBUG is off).")
-        from course.journal import save_answer, set_sharing
-        from course.models import Answer, Completion, Lesson, Prompt
-
         lessons = list(Lesson.objects.current().order_by("stage__order", "order")[:3])
         if not lessons:
             raise CommandError("Load the lessons first: python manage.py sync_content")
@@ -46,8 +45,13 @@ class Command(BaseCommand):
         for name, answers in ANSWERS.items():
             for slug, text, sharing in answers:
                 if slug in prompts:
-                    save_answer(author=users[name], prompt=prompts[slug], text=text, base_version=0)
-                    set_sharing(Answer.objects.get(author=users[name], prompt_id=slug), sharing)
+                    save_answer(
+                        author=users[name],
+                        prompt=prompts[slug],
+                        text=text,
+                        base_version=0,
+                        sharing=sharing,
+                    )
         self.stdout.write(self.style.SUCCESS("Demo couple ready. Sign in at /accounts/login/ as:"))
         for name, email in PEOPLE:
             self.stdout.write(f"  {name}: {email} / {PASSWORD}")

@@ -1,0 +1,129 @@
+"""THE access rule: what one spouse may see of the other's course data.
+
+A share belongs to the link it was made in. Answers, check-ins and commitments carry
+`shared_with`, a foreign key to the couple (`accounts.Couple`) the writer shared them
+with, and nothing else says "shared". So, in words:
+
+- you see everything of your own;
+- your spouse sees what you shared *with your link*: an answer whose `shared_with` is the
+  couple the two of you are in now. An answer shared "when we have both answered" shows
+  only once your spouse has shared their own answer to that question with the same link
+  (shared, or when-both): an exchange, never one-sided;
+- a check-in's scores show when it is shared with the link, its note only if the note is
+  shared too; a commitment shows when it is shared with the link, and a proposal waits
+  inside the link it was made in;
+- answers to a private lesson's questions are never shown to anyone but their writer;
+- ending the link (unlink, or deleting an account) deletes the couple row, which empties
+  every `shared_with` of it in the database (on_delete=SET_NULL) and deletes the proposals
+  still waiting (CASCADE). Linking again, with the same spouse or another, makes a new
+  couple, so it starts with nothing shared;
+- nobody else sees anything, and views answer 404 so existence is not revealed.
+
+Each rule is a QuerySet method with one join through the link (the viewer's membership
+of the couple the row is shared with). Views use these methods; nothing filters by hand
+and nothing here is cached, so an unshare or an unlink is seen on the very next request
+by every worker.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.models import Membership
+
+PRIVATE, SHARED, WHEN_BOTH = "private", "shared", "when_both"
+
+
+def _in_link_with(viewer) -> Q:
+    """Rows shared with the link `viewer` is in now, written by the other spouse: the
+    viewer's membership of the couple the row is shared with. (A subquery rather than
+    a join, so that OR-ing it with the viewer's own rows never repeats a row.)"""
+    membership = Membership.objects.filter(couple=OuterRef("shared_with"), user=viewer)
+    return Q(Exists(membership)) & ~Q(author=viewer)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(author=user)
+
+    def _partner_exchanged(self, viewer) -> Exists:
+        """For a row of the other spouse's: has `viewer` shared their own (non-empty)
+        answer to the same question with the same link?"""
+        return Exists(
+            self.model.objects.filter(
+                author=viewer,
+                prompt_id=OuterRef("prompt_id"),
+                shared_with=OuterRef("shared_with"),
+                sharing__in=[SHARED, WHEN_BOTH],
+            ).exclude(text="")
+        )
+
+    def offered_to(self, viewer):
+        """The spouse's answers shared with `viewer`'s link, readable yet or waiting for
+        the exchange: what the spouse chose to offer, never the text by itself."""
+        return (
+            self.filter(_in_link_with(viewer), sharing__in=[SHARED, WHEN_BOTH])
+            .exclude(text="")
+            .exclude(prompt__lesson__private=True)
+        )
+
+    def visible_to(self, viewer):
+        """Everything `viewer` may read: their own answers, and what their spouse
+        shared with their link (when-both ones once the exchange is complete)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        theirs = self.offered_to(viewer).filter(
+            Q(sharing=SHARED) | Q(self._partner_exchanged(viewer))
+        )
+        return self.filter(Q(author=viewer) | Q(pk__in=theirs.values("pk")))
+
+    def shared_by_partner_with(self, viewer):
+        """The spouse's answers `viewer` may read now (not their own)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.offered_to(viewer).filter(
+            Q(sharing=SHARED) | Q(self._partner_exchanged(viewer))
+        )
+
+    def waiting_for(self, viewer):
+        """The spouse's when-both answers that `viewer` may not read until they share
+        their own answer to the same question."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return (
+            self.offered_to(viewer)
+            .filter(sharing=WHEN_BOTH)
+            .exclude(self._partner_exchanged(viewer))
+        )
+
+
+class CheckInQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """`viewer`'s own check-ins, and the scores their spouse shared with the link.
+        A note shows only where `CheckIn.note_visible_to` says so."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(Q(author=viewer) | _in_link_with(viewer))
+
+    def shared_by_partner_with(self, viewer):
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(_in_link_with(viewer))
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """`viewer`'s own commitments, and those shared with their link (proposals are
+        shared with the link they were made in)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(Q(author=viewer) | _in_link_with(viewer))
+
+    def shared_by_partner_with(self, viewer):
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(_in_link_with(viewer))
+
+    def marked_since(self, since):
+        return self.filter(status__in=["kept", "not_kept"], marked_at__gte=since)

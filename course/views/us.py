@@ -1,0 +1,129 @@
+"""/us/: the couple's page. Both journeys, what each chose to share, trust over time.
+
+It lives in `course` because it shows course data; linking, inviting and unlinking are
+`accounts`' (accounts.couple_views). What it shows of the partner comes only from
+`course.sharing`'s QuerySet methods and from what the partner chose to show of their
+progress (`User.progress_shown`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.couple_views import CodeForm, InviteForm
+from accounts.links import partner_of
+from accounts.models import Invitation, User
+from course.checkins import our_trust
+from course.journal import SHARING_LABELS, who_can_read
+from course.journey import build_journey
+from course.models import Answer, Completion, Sharing
+from course.snapshot import current_course
+
+
+@dataclass
+class StageSummary:
+    """One stage of the partner's progress, as they chose to show it: never a private
+    lesson, not as a row and not in a count."""
+
+    title: str
+    done: int
+    total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def partner_progress(partner, stages, done: set[str]) -> list[StageSummary] | None:
+    """The partner's stages as they chose to show them; None if they show nothing."""
+    shown = partner.progress_shown
+    if shown == User.ProgressShown.NOTHING:
+        return None
+    summaries = []
+    for stage in stages:
+        lessons = [lesson for lesson in stage.current_lessons if not lesson.private]
+        summary = StageSummary(
+            stage.title, sum(1 for lesson in lessons if lesson.slug in done), len(lessons)
+        )
+        if shown == User.ProgressShown.STAGES or summary.is_complete:
+            summaries.append(summary)
+    return summaries
+
+
+@never_cache
+@login_required
+@require_safe
+def us(request: HttpRequest) -> HttpResponse:
+    partner = partner_of(request.user)
+    if partner is None:
+        pending = Invitation.objects.filter(
+            inviter=request.user, status=Invitation.Status.PENDING
+        ).first()
+        return render(
+            request,
+            "accounts/us_unlinked.html",
+            {"pending": pending, "invite_form": InviteForm(), "code_form": CodeForm()},
+        )
+    return render(request, "course/us.html", our_journey(request.user, partner))
+
+
+def our_journey(user, partner) -> dict:
+    """Both spouses' progress (the partner's as they chose to show it), the answers
+    shared between them and trust over time, in a fixed number of queries."""
+    course = current_course()
+    stages = course.stages
+    done: dict[int, set[str]] = {user.pk: set(), partner.pk: set()}
+    for user_id, lesson_id in Completion.objects.filter(
+        user_id__in=[user.pk, partner.pk]
+    ).values_list("user_id", "lesson_id"):
+        done[user_id].add(lesson_id)
+    mine = build_journey(stages, done[user.pk])
+
+    my_shared = {
+        a.prompt_id: a
+        for a in Answer.objects.filter(author=user, shared_with__members__user=partner)
+        .exclude(sharing=Sharing.PRIVATE)
+        .exclude(text="")
+    }
+    offered = dict(Answer.objects.offered_to(user).values_list("prompt_id", "sharing"))
+    their_shared = {a.prompt_id: a for a in Answer.objects.shared_by_partner_with(user)}
+    waiting = set(Answer.objects.waiting_for(user).values_list("prompt_id", flat=True))
+    slugs = set(my_shared) | set(their_shared) | waiting
+    # The prompts come from the worker's shared copy of the course: each spouse's part is
+    # kept in the row, never set on the prompt.
+    shared = []
+    for prompt in course.prompts_with(slugs):
+        my_answer = my_shared.get(prompt.slug)
+        shared.append(
+            {
+                "prompt": prompt,
+                "mine": my_answer,
+                "my_sharing": SHARING_LABELS.get(my_answer.sharing, "") if my_answer else "",
+                "my_reach": who_can_read(
+                    my_answer.sharing,
+                    partner,
+                    partner_offered=prompt.slug in offered,
+                    private_lesson=False,
+                )
+                if my_answer
+                else "",
+                "theirs": their_shared.get(prompt.slug),
+                "waiting": prompt.slug in waiting,
+            }
+        )
+    return {
+        "partner": partner,
+        "my_stages": mine.stages,
+        "partner_stages": partner_progress(partner, stages, done[partner.pk]),
+        "progress_shown_label": user.get_progress_shown_display(),
+        "shared": shared,
+        "my_membership": user.membership,
+        "walking_together": user.membership.walk_together and partner.membership.walk_together,
+        **our_trust(user, partner),
+    }
