@@ -46,10 +46,12 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     expect(bob_page.get_by_role("heading", name="Our journey")).to_be_visible()
     expect(bob_page.get_by_text("You and Alice are now linked")).to_be_visible()
 
-    # both see each other's progress
-    row = bob_page.get_by_role("row", name=re.compile(re.escape(honesty[1].title)))
-    expect(row.get_by_role("cell").nth(0)).to_contain_text("Finished")  # bob
-    expect(row.get_by_role("cell").nth(1)).to_contain_text("Not yet")  # alice
+    # both see where the other is, per stage, as each chose to show it
+    total = len(honesty)
+    alice_card = bob_page.locator(".card", has=bob_page.get_by_role("heading", name="Alice"))
+    expect(alice_card).to_contain_text(f"Honesty: 1 of {total} lessons")
+    you_card = bob_page.locator(".card", has=bob_page.get_by_role("heading", name="You"))
+    expect(you_card).to_contain_text(f"Honesty: 2 of {total} lessons")
     alice_page.goto(live_server.url + "/us/")
     expect(alice_page.get_by_role("heading", name="Our journey")).to_be_visible()
     assert_accessible(alice_page)
@@ -65,13 +67,22 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     expect(bob_page.get_by_text("Shared: I want us to begin again.")).to_be_visible()
     expect(bob_page.get_by_text("Private: I am still so angry.")).to_have_count(0)
     expect(bob_page.get_by_text("When both: the small truth.")).to_have_count(0)
-    expect(bob_page.get_by_text("Alice has answered.")).to_be_visible()
+    expect(bob_page.get_by_text("Alice has answered and will share it")).to_be_visible()
     assert_accessible(bob_page)
 
-    # once bob answers the same question, alice's answer appears
+    # answering privately is no exchange; once bob shares his own, alice's appears
     bob_page.goto(live_server.url + f"/journal/{third.slug}/")
+    expect(bob_page.get_by_text("Alice has answered this and will share it")).to_be_visible()
     bob_page.get_by_role("textbox").fill("My own small truth.")
     bob_page.get_by_role("button", name="Save answer").click()
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("When both: the small truth.")).to_have_count(0)
+    bob_page.goto(live_server.url + f"/journal/{third.slug}/")
+    bob_page.get_by_label(re.compile("Shared when we have both")).check()
+    bob_page.get_by_role("button", name="Save answer").click()
+    expect(bob_page.locator("[data-who-can-read]")).to_have_text(
+        "Alice can read this: you have both shared your answers."
+    )
     bob_page.goto(live_server.url + "/us/")
     expect(bob_page.get_by_text("When both: the small truth.")).to_be_visible()
     expect(bob_page.get_by_text("Private: I am still so angry.")).to_have_count(0)

@@ -1,0 +1,171 @@
+"""Sharing between two people, two tabs and two links, in real Chromium (issue 15).
+
+Each test walks a path that once broke a promise: old shares reaching a new partner, a
+stale tab sharing again what was withdrawn, "when we have both answered" revealing one
+side only, and progress telling a partner which safety lesson a spouse read.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.services import unlink
+from course.models import Answer, Lesson
+from tests.conftest import assert_accessible, make_person, sign_in
+from tests.factories import answer, complete, lesson_slugs, link, prompt_slugs
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OLD_SHARE = "What I told Bob, back when we were linked."
+
+
+def test_after_an_unlink_a_new_partner_sees_nothing_of_the_past(
+    two_browsers, live_server, alice, bob, content
+):
+    alice_page, dana_page = two_browsers
+    dana = make_person("Dana")
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    link(alice, bob)
+    answer(alice, prompt, OLD_SHARE, sharing="shared")
+    unlink(user=alice)
+
+    # alice invites dana through the site, dana accepts: a new link
+    sign_in(alice_page, live_server, alice.email)
+    alice_page.goto(live_server.url + "/us/")
+    alice_page.get_by_role("button", name="Create an invitation").click()
+    invitation = alice_page.get_by_label("Invitation link").input_value()
+    sign_in(dana_page, live_server, dana.email)
+    dana_page.goto(invitation)
+    dana_page.get_by_role("button", name="Accept and link our accounts").click()
+    expect(dana_page.get_by_role("heading", name="Our journey")).to_be_visible()
+
+    expect(dana_page.get_by_text(OLD_SHARE)).to_have_count(0)
+    expect(dana_page.get_by_text("Neither of you has shared an answer yet")).to_be_visible()
+    assert_accessible(dana_page)
+    # alice's own page says what is stored: private, and Dana cannot see it
+    alice_page.goto(live_server.url + f"/journal/{prompt}/")
+    expect(alice_page.get_by_label("Private: only me")).to_be_checked()
+    expect(alice_page.locator("[data-who-can-read]")).to_have_text(
+        "Private to you. Dana cannot see it."
+    )
+    assert Answer.objects.get(author=alice, prompt_id=prompt).shared_with is None
+
+
+def test_a_stale_tab_cannot_share_again_what_was_withdrawn(
+    page, live_server, alice, bob, content, browser
+):
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    link(alice, bob)
+    answer(alice, prompt, "Shared, then taken back.", sharing="shared")
+    sign_in(page, live_server, alice.email)
+    stale = page.context.new_page()
+    for tab in (page, stale):
+        tab.goto(live_server.url + f"/journal/{prompt}/")
+        expect(tab.get_by_label("Shared with my spouse")).to_be_checked()
+
+    page.get_by_label("Private: only me").check()
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_text("Private to you. Bob cannot see it.").first).to_be_visible()
+
+    # the old tab still shows "Shared" ticked; its save must not widen anything
+    stale.get_by_role("textbox").fill("Shared, then taken back. And a new line.")
+    stale.get_by_role("button", name="Save answer").click()
+    expect(stale.get_by_role("heading", name="Two versions of your answer")).to_be_visible()
+    expect(stale.get_by_text("Private to you. Bob cannot see it.")).to_be_visible()
+    assert_accessible(stale)
+    stored = Answer.objects.get(author=alice, prompt_id=prompt)
+    assert (stored.current_sharing, stored.text) == ("private", "Shared, then taken back.")
+
+    # keeping the stale tab's words does not share them either
+    stale.get_by_role("button", name="Keep this version").click()
+    stored.refresh_from_db()
+    assert stored.text == "Shared, then taken back. And a new line."
+    assert stored.current_sharing == "private"
+
+    bob_page = browser.new_context().new_page()
+    sign_in(bob_page, live_server, bob.email)
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("taken back")).to_have_count(0)
+    bob_page.context.close()
+
+
+def test_when_both_is_an_exchange_never_one_sided(two_browsers, live_server, alice, bob, content):
+    alice_page, bob_page = two_browsers
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    link(alice, bob)
+    answer(alice, prompt, "Alice's careful answer.", sharing="when_both")
+
+    sign_in(bob_page, live_server, bob.email)
+    bob_page.goto(live_server.url + f"/journal/{prompt}/")
+    # before revealing, bob is told exactly what waits and when it shows
+    expect(bob_page.get_by_text("Alice has answered this and will share it")).to_be_visible()
+    bob_page.get_by_role("textbox").fill("ok")
+    bob_page.get_by_role("button", name="Save answer").click()  # kept private
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("Alice's careful answer.")).to_have_count(0)
+
+    sign_in(alice_page, live_server, alice.email)
+    alice_page.goto(live_server.url + f"/journal/{prompt}/")
+    expect(alice_page.locator("[data-who-can-read]")).to_have_text(
+        "Bob will see this once you have both shared your answers to this question. "
+        "Until then neither of you sees the other's."
+    )
+    alice_page.goto(live_server.url + "/us/")
+    expect(alice_page.get_by_text("ok", exact=True)).to_have_count(0)
+
+    bob_page.goto(live_server.url + f"/journal/{prompt}/")
+    bob_page.get_by_label(re.compile("Shared when we have both")).check()
+    bob_page.get_by_role("button", name="Save answer").click()
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("Alice's careful answer.")).to_be_visible()
+    alice_page.goto(live_server.url + "/us/")
+    expect(alice_page.get_by_text("ok", exact=True)).to_be_visible()
+
+    # withdrawing is immediate, and the exchange closes for both
+    bob_page.goto(live_server.url + f"/journal/{prompt}/")
+    bob_page.get_by_label("Private: only me").check()
+    bob_page.get_by_role("button", name="Save answer").click()
+    bob_page.goto(live_server.url + "/us/")
+    expect(bob_page.get_by_text("Alice's careful answer.")).to_have_count(0)
+    alice_page.goto(live_server.url + "/us/")
+    expect(alice_page.get_by_text("ok", exact=True)).to_have_count(0)
+
+
+def test_progress_never_tells_which_safety_lesson_a_spouse_read(
+    two_browsers, live_server, alice, bob, content
+):
+    alice_page, bob_page = two_browsers
+    link(alice, bob)
+    private = Lesson.objects.get(private=True)
+    complete(alice, *lesson_slugs("honesty"), private.slug)
+
+    sign_in(alice_page, live_server, alice.email)
+    alice_page.goto(live_server.url + private.get_absolute_url())
+    expect(alice_page.get_by_role("heading", name=private.title)).to_be_visible()
+    # its questions are private-only: no share control at all
+    expect(alice_page.get_by_role("group", name="Who can see this answer")).to_have_count(0)
+    expect(alice_page.get_by_text("Answers to this lesson's questions are never shared.").first)
+    assert_accessible(alice_page)
+
+    sign_in(bob_page, live_server, bob.email)
+    bob_page.goto(live_server.url + "/us/")
+    alice_card = bob_page.locator(".card", has=bob_page.get_by_role("heading", name="Alice"))
+    others = Lesson.objects.filter(stage=private.stage, private=False).count()
+    expect(alice_card).to_contain_text(f"Safety: 0 of {others} lessons")
+    expect(bob_page.get_by_text(private.title)).to_have_count(0)
+
+    # alice chooses to show less, then nothing
+    alice_page.goto(live_server.url + "/account/")
+    alice_page.get_by_label("Only the stages I have finished").check()
+    alice_page.get_by_role("button", name="Save").click()
+    bob_page.goto(live_server.url + "/us/")
+    expect(alice_card).to_contain_text("Honesty: finished")
+    expect(alice_card).not_to_contain_text("Safety")
+    alice_page.goto(live_server.url + "/account/")
+    alice_page.get_by_label("Nothing").check()
+    alice_page.get_by_role("button", name="Save").click()
+    bob_page.goto(live_server.url + "/us/")
+    expect(alice_card).to_contain_text("Alice keeps their progress to themselves for now.")
+    expect(alice_card).not_to_contain_text("Honesty")
+    assert_accessible(bob_page)
