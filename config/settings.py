@@ -160,10 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Django's and allauth's backends, with the user read per request in one plain SELECT.
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # --- allauth ---------------------------------------------------------------
@@ -200,8 +199,8 @@ CACHES = {
 }
 
 # --- sessions and cookies ----------------------------------------------------
-# Django's database sessions, read in one plain SELECT (accounts/sessions.py).
-SESSION_ENGINE = "accounts.sessions"
+# Django's database sessions: every worker sees a sign-out on the very next request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Idle timeout: a session ends after this long without a request (see accounts.middleware).
 SESSION_COOKIE_AGE = env_int("TRELLIS_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -12,8 +12,6 @@ change them. Pages that need per-spouse state wrap them (see `course.journal.Jou
 
 from __future__ import annotations
 
-from django.db import connections, router
-
 from course.models import ContentRevision, Lesson, Prompt, Stage
 
 
@@ -84,17 +82,8 @@ _copy: CourseCopy | None = None
 
 
 def _token_now() -> str:
-    """The current `ContentRevision.token`. Every page asks, so this is a plain SELECT:
-    the ORM would spend ten times longer building the query than the database takes."""
-    connection = connections[router.db_for_read(ContentRevision)]
-    quote = connection.ops.quote_name
-    meta = ContentRevision._meta
-    token, pk = quote(meta.get_field("token").column), quote(meta.pk.column)
-    sql = f"SELECT {token} FROM {quote(meta.db_table)} ORDER BY {pk} LIMIT 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    return row[0] if row else ""
+    """The current `ContentRevision.token` (empty before the first sync)."""
+    return ContentRevision.objects.order_by("pk").values_list("token", flat=True).first() or ""
 
 
 def current_course() -> CourseCopy:
