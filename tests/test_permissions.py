@@ -148,6 +148,16 @@ def _placeholder(route: str, name: str) -> str:
     return re.search(rf"<(?:[^>:]+:)?{name}>", route)[0]
 
 
+def cache_control(response) -> str:
+    return response.headers.get("Cache-Control", "(none)")
+
+
+def is_private_no_store(response) -> bool:
+    """Neither the browser's cache nor a proxy may keep a copy."""
+    directives = {part.strip() for part in cache_control(response).split(",")}
+    return {"private", "no-store"} <= directives
+
+
 def outcome(response) -> str:
     if response.status_code in (301, 302):
         location = response["Location"]
@@ -248,6 +258,8 @@ def test_every_url_answers_every_persona_as_the_table_says(world):
             found[name, persona] = got
             if got != EXPECTED[name][persona]:
                 wrong.append(f"GET {url} as {persona}: {got}, expected {EXPECTED[name][persona]}")
+            if persona != "anonymous" and not is_private_no_store(response):
+                wrong.append(f"GET {url} as {persona}: Cache-Control is {cache_control(response)}")
             if persona != "owner" and response.status_code == 200:
                 text = response.content.decode()
                 leaked = [secret for secret in SECRETS if secret in text]
@@ -262,6 +274,8 @@ def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
         for url in urls:
             response = client_as(world, persona).post(url)
             assert response.status_code < 500, f"POST {url} as {persona}"
+            if persona != "anonymous":
+                assert is_private_no_store(response), f"POST {url} as {persona}"
             if persona == "anonymous":
                 assert outcome(response) in ("302-login", "405"), f"POST {url} as anonymous"
             text = response.content.decode()
@@ -271,6 +285,40 @@ def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
     for url in urls:
         response = client_as(world, "owner").post(url)
         assert response.status_code < 500, f"POST {url} as owner"
+
+
+def allauth_pages():
+    """allauth's own pages that take no parameter (sign-in, email, two-factor, sessions)."""
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and _is_left_to_others(pattern):
+            if pattern.app_name == "admin":
+                continue
+            yield from (
+                "/" + route
+                for _, route, _ in project_urls_of(pattern, str(pattern.pattern))
+                if not pattern_parameters(route)
+            )
+
+
+def project_urls_of(resolver, prefix):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from project_urls_of(pattern, prefix + str(pattern.pattern))
+        else:
+            yield pattern.name, prefix + str(pattern.pattern), ""
+
+
+def test_allauths_pages_answer_and_are_never_stored_for_a_signed_in_person(world):
+    pages = list(allauth_pages())
+    assert {"/accounts/sessions/", "/accounts/2fa/", "/accounts/email/"} <= set(pages)
+    for persona in ("owner", "partner", "stranger"):
+        browser = signed_in(world["people"][persona])
+        for url in pages:
+            response = browser.get(url)
+            assert response.status_code < 500, f"GET {url} as {persona}"
+            assert is_private_no_store(response), (
+                f"GET {url} as {persona}: {cache_control(response)}"
+            )
 
 
 def test_the_owner_sees_her_own_secrets_so_the_checks_above_can_fail(world):
