@@ -14,6 +14,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -285,6 +286,39 @@ def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
     for url in urls:
         response = client_as(world, "owner").post(url)
         assert response.status_code < 500, f"POST {url} as owner"
+
+
+def test_no_post_without_its_csrf_token_is_ever_carried_out(world):
+    """Every state-changing URL refuses a POST that carries the CSRF cookie but not the
+    token, as the owner herself: a page on another site could otherwise act for her."""
+    urls = [fill(route, namespace, world) for _, route, namespace in project_urls()]
+    urls += list(allauth_pages())
+    before = fingerprint(world)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world["people"]["owner"])
+    assert browser.get("/journal/").status_code == 200
+    assert settings.CSRF_COOKIE_NAME in browser.cookies
+    answer_url = f"/journal/{world['prompt']}/"
+    posts = {
+        url: {"text": "forged", "base_version": 2, "sharing": "shared", "answer": "accept"}
+        for url in urls
+    }
+    accepted = [
+        f"POST {url}: {response.status_code}"
+        for url, data in posts.items()
+        if (response := browser.post(url, data)).status_code != 403
+    ]
+    assert not accepted, "\n".join(accepted)
+    assert answer_url in posts
+    assert fingerprint(world) == before
+    # The same POST with its token goes through, so the 403s above are the token's doing.
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    saved = browser.post(
+        answer_url, {"text": "with a token", "base_version": 2}, HTTP_X_CSRFTOKEN=token
+    )
+    assert saved.status_code in (200, 302)
+    mine = Answer.objects.get(author=world["people"]["owner"], prompt_id=world["prompt"])
+    assert mine.text == "with a token"
 
 
 def allauth_pages():

@@ -9,10 +9,12 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
 from accounts.backends import user_by_pk
+from accounts.sessions import SessionStore
 from tests.conftest import PASSWORD
 
 PRIVATE_PAGE = "/journal/"
@@ -59,6 +61,33 @@ def test_a_session_ends_exactly_at_its_expiry_whatever_the_time_zone(
     Session.objects.update(expire_date=timezone.now() + timedelta(seconds=seconds))
 
     assert is_signed_out(phone) is ended
+
+
+def let_time_pass(browser: Client, seconds: int) -> None:
+    """Move the browser's session `seconds` into the past, as if nobody had touched it."""
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    store = SessionStore(session_key=key)
+    data = store.load()
+    if "_seen" in data:
+        data["_seen"] -= seconds
+    Session.objects.filter(pk=key).update(
+        session_data=store.encode(data),
+        expire_date=F("expire_date") - timedelta(seconds=seconds),
+    )
+
+
+def test_a_session_in_use_stays_and_an_idle_one_ends(alice):
+    idle_limit = settings.SESSION_COOKIE_AGE
+    phone = device(alice)
+
+    # Three visits, each a minute short of the limit after the last: well past the
+    # limit since signing in, but never idle that long.
+    for _ in range(3):
+        let_time_pass(phone, idle_limit - 60)
+        assert not is_signed_out(phone)
+
+    let_time_pass(phone, idle_limit + 1)
+    assert is_signed_out(phone)
 
 
 def test_a_deactivated_account_is_signed_out_at_once(alice):
