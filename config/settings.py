@@ -303,7 +303,13 @@ QUICK_EXIT_URL = env_str("TRELLIS_QUICK_EXIT_URL", "https://www.bbc.co.uk/weathe
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            # A client's mistake (4xx) is one line; server errors keep their traceback.
+            "()": "config.errors.LogFormatter",
+            "format": "%(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
