@@ -1,10 +1,10 @@
 """/us/: invite, accept, see the journey together, walk together, unlink."""
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +15,8 @@ from accounts import services
 from accounts.models import Invitation
 from accounts.sharing import answers_visible_to, answers_waiting_for, partner_of
 
-CODE_ATTEMPTS = 5
-CODE_WINDOW_SECONDS = 15 * 60
+TOO_MANY_TRIES = "Too many tries. Please wait 15 minutes, or use the link instead."
+CODE_CHECKED = "us-code-checked"
 
 
 class InviteForm(forms.Form):
@@ -35,17 +35,16 @@ class CodeForm(forms.Form):
     )
 
 
-def _code_attempts_left(request: HttpRequest) -> int:
-    """Codes are short, so guesses are limited per account and per address."""
-    keys = [f"us-code:user:{request.user.pk}", f"us-code:ip:{request.META.get('REMOTE_ADDR')}"]
-    used = max(cache.get(key, 0) for key in keys)
-    return CODE_ATTEMPTS - used
+def _may_try_a_code(request: HttpRequest) -> bool:
+    """Codes are short, so guesses are limited per account and per address
+    (ACCOUNT_RATE_LIMITS["invitation_code"]). allauth's limiter counts and checks in one
+    step, under a lock, and reads the address through the trusted proxies."""
+    return ratelimit.consume(request, action="invitation_code", user=request.user)
 
 
-def _count_code_attempt(request: HttpRequest) -> None:
-    for key in (f"us-code:user:{request.user.pk}", f"us-code:ip:{request.META.get('REMOTE_ADDR')}"):
-        cache.add(key, 0, CODE_WINDOW_SECONDS)
-        cache.incr(key)
+def _code_checked(request: HttpRequest, code: str) -> bool:
+    """This code was typed on /us/code/ in this session, and counted there."""
+    return request.session.get(CODE_CHECKED) == services.digest(services.normalise_code(code))
 
 
 @never_cache
@@ -184,19 +183,18 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def enter_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _code_attempts_left(request) <= 0:
-            form.add_error(
-                "code", "Too many tries. Please wait 15 minutes, or use the link instead."
-            )
+        if not _may_try_a_code(request):
+            form.add_error("code", TOO_MANY_TRIES)
             return render(request, "accounts/enter_code.html", {"form": form}, status=429)
-        _count_code_attempt(request)
-        invitation = services.find_invitation(code=form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        invitation = services.find_invitation(code=code)
         if invitation is None:
             form.add_error(
                 "code", "That code does not match an invitation. Check it and try again."
             )
         else:
-            return _confirm_page(request, invitation, code=form.cleaned_data["code"])
+            request.session[CODE_CHECKED] = services.digest(services.normalise_code(code))
+            return _confirm_page(request, invitation, code=code)
     return render(request, "accounts/enter_code.html", {"form": form})
 
 
@@ -204,14 +202,13 @@ def enter_code(request: HttpRequest) -> HttpResponse:
 @require_POST
 def answer_invitation(request: HttpRequest) -> HttpResponse:
     token, code = request.POST.get("token", ""), request.POST.get("code", "")
-    if code and not token and _code_attempts_left(request) <= 0:
-        messages.error(request, "Too many tries. Please wait 15 minutes, or use the link instead.")
+    # A code not typed on /us/code/ first counts here, or codes could be guessed
+    # without limit by skipping that page.
+    if code and not token and not _code_checked(request, code) and not _may_try_a_code(request):
+        messages.error(request, TOO_MANY_TRIES)
         return redirect("us:index")
     invitation = services.find_invitation(token=token, code=code)
     if invitation is None:
-        if code and not token:
-            # Otherwise codes could be guessed here without limit, skipping /us/code/.
-            _count_code_attempt(request)
         return _confirm_page(request, None)
     try:
         if request.POST.get("answer") == "accept":
