@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from course import checkin_urls
 from course.views import pages
+
+# Staff sign in through allauth's form, with its limits on wrong passwords (and two-factor
+# if they set it up); the admin's own form would take any number of guesses.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", pages.home, name="home"),

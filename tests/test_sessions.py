@@ -133,16 +133,43 @@ def test_the_user_read_per_request_equals_the_orms(alice):
     assert found._state.adding is False and found._state.db == expected._state.db
 
 
-def test_staff_sign_in_to_the_admin_through_djangos_backend(db):
+def test_staff_sign_in_to_the_admin_through_allauths_form(db):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
     get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
     browser = Client()
 
-    signed = browser.post(
-        "/admin/login/?next=/admin/", {"username": "admin@example.com", "password": PASSWORD}
-    )
+    sent_on = browser.get("/admin/login/?next=/admin/")
+    assert sent_on.status_code == 302
+    assert sent_on["Location"].startswith("/accounts/login/")
+    signed = browser.post(sent_on["Location"], {"login": "admin@example.com", "password": PASSWORD})
 
-    assert signed.status_code == 302
+    assert signed.status_code == 302 and signed["Location"] == "/admin/"
     assert browser.session[BACKEND_SESSION_KEY] in settings.AUTHENTICATION_BACKENDS
     assert browser.get("/admin/").status_code == 200
+
+
+def test_the_admins_own_form_signs_nobody_in(db):
+    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    browser = Client()
+    for guess in [f"guess {n}" for n in range(20)] + [PASSWORD]:
+        response = browser.post(
+            "/admin/login/?next=/admin/", {"username": "admin@example.com", "password": guess}
+        )
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_wrong_staff_passwords_are_limited_like_everyone_elses(db):
+    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    browser = Client()
+    sign_in = browser.get("/admin/login/?next=/admin/")["Location"]
+    for n in range(5):
+        browser.post(sign_in, {"login": "admin@example.com", "password": f"guess {n}"})
+
+    refused = browser.post(sign_in, {"login": "admin@example.com", "password": PASSWORD})
+
+    assert refused.status_code == 200
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert browser.get("/admin/").status_code == 302
