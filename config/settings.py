@@ -174,9 +174,14 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
-ACCOUNT_EMAIL_VERIFICATION = env_str(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
-)
+# Nobody may learn whether an address has an account (a suspicious spouse could try the
+# other's). With verification "optional", allauth has to say "already registered" at
+# sign-up, because the alternative would be signing the visitor in; "mandatory" answers
+# every sign-up with "check your email" and tells the owner of a taken address instead.
+# So it is mandatory everywhere, development included (the console shows the link).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up signs the new spouse in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Trellis: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False

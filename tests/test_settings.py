@@ -94,3 +94,14 @@ def test_the_trusted_proxy_count_is_read_from_the_environment():
     direct = run_manage("shell", "-c", show)
     printed = [result.stdout.split()[-1] for result in (behind_proxy, direct)]
     assert printed == ["1", "0"], behind_proxy.stderr + direct.stderr
+
+
+def test_every_configuration_hides_who_has_an_account():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.ACCOUNT_EMAIL_VERIFICATION, settings.ACCOUNT_PREVENT_ENUMERATION)"
+    )
+    development = run_manage("shell", "-c", show, ACCOUNT_EMAIL_VERIFICATION="optional")
+    production = run_manage("shell", "-c", show, **production_env())
+    for result in (development, production):
+        assert result.stdout.split()[-2:] == ["mandatory", "True"], result.stderr
