@@ -17,6 +17,10 @@ from accounts.sharing import answers_visible_to, answers_waiting_for, partner_of
 
 TOO_MANY_TRIES = "Too many tries. Please wait 15 minutes, or use the link instead."
 CODE_CHECKED = "us-code-checked"
+TOO_MANY_INVITATIONS = (
+    "We have sent several invitations by email today, so we will not send another until "
+    "tomorrow. Leave the email empty to get a link and code you can pass on yourself."
+)
 
 
 class InviteForm(forms.Form):
@@ -40,6 +44,15 @@ def _may_try_a_code(request: HttpRequest) -> bool:
     (ACCOUNT_RATE_LIMITS["invitation_code"]). allauth's limiter counts and checks in one
     step, under a lock, and reads the address through the trusted proxies."""
     return ratelimit.consume(request, action="invitation_code", user=request.user)
+
+
+def _may_send_an_invitation_to(request: HttpRequest, address: str) -> bool:
+    """Invitation emails are limited per account and per address they go to
+    (ACCOUNT_RATE_LIMITS["invitation_email"]), so Trellis cannot be used to flood
+    someone's inbox."""
+    return ratelimit.consume(
+        request, action="invitation_email", user=request.user, key=address.lower()
+    )
 
 
 def _code_checked(request: HttpRequest, code: str) -> bool:
@@ -134,6 +147,15 @@ def invite(request: HttpRequest) -> HttpResponse:
             "accounts/us_unlinked.html",
             {"invite_form": form, "code_form": CodeForm()},
             status=400,
+        )
+    send_to = form.cleaned_data["send_to"]
+    if send_to and not _may_send_an_invitation_to(request, send_to):
+        form.add_error("send_to", TOO_MANY_INVITATIONS)
+        return render(
+            request,
+            "accounts/us_unlinked.html",
+            {"invite_form": form, "code_form": CodeForm()},
+            status=429,
         )
     try:
         created = services.create_invitation(

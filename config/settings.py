@@ -189,8 +189,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-# allauth's limits, plus guesses at a spouse's invitation code (accounts/couple_views.py).
-ACCOUNT_RATE_LIMITS = {"invitation_code": "5/15m/ip,5/15m/user"}
+# allauth's limits, plus Trellis's own (accounts/couple_views.py): guesses at an invitation
+# code, and invitation emails per account and per address they go to.
+ACCOUNT_RATE_LIMITS = {
+    "invitation_code": "5/15m/ip,5/15m/user",
+    "invitation_email": "5/d/user,3/d/key",
+}
 # How many proxies of ours stand in front of gunicorn (1 behind nginx or Caddy): the
 # client's address is then read from X-Forwarded-For, as that many proxies wrote it.
 # 0 trusts no header, so behind a proxy every visitor would share the proxy's address
