@@ -1,7 +1,9 @@
 """Record security-relevant events for the spouse's own activity page."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
 from accounts.models import AuditEvent
@@ -10,8 +12,17 @@ Kind = AuditEvent.Kind
 
 
 def record(user, kind: str, request=None) -> None:
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    AuditEvent.objects.create(user=user, kind=kind, ip_address=ip or None)
+    ip = client_address(request) if request is not None else None
+    AuditEvent.objects.create(user=user, kind=kind, ip_address=ip)
+
+
+def client_address(request) -> str | None:
+    """The visitor's address as allauth's limits see it (through ALLAUTH_TRUSTED_PROXY_COUNT
+    proxies), so the activity page shows the spouse's address, not the proxy's."""
+    try:
+        return get_adapter().get_client_ip(request)
+    except PermissionDenied:  # no address allauth could read
+        return None
 
 
 # Sign-ins happen inside allauth and Django's auth; these receivers are the only seam.

@@ -2,10 +2,10 @@
 /us/ itself is course.views.us (it shows course data); its URLs are course/us_urls.py."""
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +16,12 @@ from accounts import services
 from accounts.links import partner_of
 from accounts.models import Invitation
 
-CODE_ATTEMPTS = 5
-CODE_WINDOW_SECONDS = 15 * 60
+TOO_MANY_TRIES = "Too many tries. Please wait 15 minutes, or use the link instead."
+CODE_CHECKED = "us-code-checked"
+TOO_MANY_INVITATIONS = (
+    "We have sent several invitations by email today, so we will not send another until "
+    "tomorrow. Leave the email empty to get a link and code you can pass on yourself."
+)
 
 
 class InviteForm(forms.Form):
@@ -36,17 +40,25 @@ class CodeForm(forms.Form):
     )
 
 
-def _code_attempts_left(request: HttpRequest) -> int:
-    """Codes are short, so guesses are limited per account and per address."""
-    keys = [f"us-code:user:{request.user.pk}", f"us-code:ip:{request.META.get('REMOTE_ADDR')}"]
-    used = max(cache.get(key, 0) for key in keys)
-    return CODE_ATTEMPTS - used
+def _may_try_a_code(request: HttpRequest) -> bool:
+    """Codes are short, so guesses are limited per account and per address
+    (ACCOUNT_RATE_LIMITS["invitation_code"]). allauth's limiter counts and checks in one
+    step, under a lock, and reads the address through the trusted proxies."""
+    return ratelimit.consume(request, action="invitation_code", user=request.user)
 
 
-def _count_code_attempt(request: HttpRequest) -> None:
-    for key in (f"us-code:user:{request.user.pk}", f"us-code:ip:{request.META.get('REMOTE_ADDR')}"):
-        cache.add(key, 0, CODE_WINDOW_SECONDS)
-        cache.incr(key)
+def _may_send_an_invitation_to(request: HttpRequest, address: str) -> bool:
+    """Invitation emails are limited per account and per address they go to
+    (ACCOUNT_RATE_LIMITS["invitation_email"]), so Trellis cannot be used to flood
+    someone's inbox."""
+    return ratelimit.consume(
+        request, action="invitation_email", user=request.user, key=address.lower()
+    )
+
+
+def _code_checked(request: HttpRequest, code: str) -> bool:
+    """This code was typed on /us/code/ in this session, and counted there."""
+    return request.session.get(CODE_CHECKED) == services.digest(services.normalise_code(code))
 
 
 @login_required
@@ -59,6 +71,15 @@ def invite(request: HttpRequest) -> HttpResponse:
             "accounts/us_unlinked.html",
             {"invite_form": form, "code_form": CodeForm()},
             status=400,
+        )
+    send_to = form.cleaned_data["send_to"]
+    if send_to and not _may_send_an_invitation_to(request, send_to):
+        form.add_error("send_to", TOO_MANY_INVITATIONS)
+        return render(
+            request,
+            "accounts/us_unlinked.html",
+            {"invite_form": form, "code_form": CodeForm()},
+            status=429,
         )
     try:
         created = services.create_invitation(
@@ -108,19 +129,18 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def enter_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _code_attempts_left(request) <= 0:
-            form.add_error(
-                "code", "Too many tries. Please wait 15 minutes, or use the link instead."
-            )
+        if not _may_try_a_code(request):
+            form.add_error("code", TOO_MANY_TRIES)
             return render(request, "accounts/enter_code.html", {"form": form}, status=429)
-        _count_code_attempt(request)
-        invitation = services.find_invitation(code=form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        invitation = services.find_invitation(code=code)
         if invitation is None:
             form.add_error(
                 "code", "That code does not match an invitation. Check it and try again."
             )
         else:
-            return _confirm_page(request, invitation, code=form.cleaned_data["code"])
+            request.session[CODE_CHECKED] = services.digest(services.normalise_code(code))
+            return _confirm_page(request, invitation, code=code)
     return render(request, "accounts/enter_code.html", {"form": form})
 
 
@@ -128,14 +148,13 @@ def enter_code(request: HttpRequest) -> HttpResponse:
 @require_POST
 def answer_invitation(request: HttpRequest) -> HttpResponse:
     token, code = request.POST.get("token", ""), request.POST.get("code", "")
-    if code and not token and _code_attempts_left(request) <= 0:
-        messages.error(request, "Too many tries. Please wait 15 minutes, or use the link instead.")
+    # A code not typed on /us/code/ first counts here, or codes could be guessed
+    # without limit by skipping that page.
+    if code and not token and not _code_checked(request, code) and not _may_try_a_code(request):
+        messages.error(request, TOO_MANY_TRIES)
         return redirect("us:index")
     invitation = services.find_invitation(token=token, code=code)
     if invitation is None:
-        if code and not token:
-            # Otherwise codes could be guessed here without limit, skipping /us/code/.
-            _count_code_attempt(request)
         return _confirm_page(request, None)
     try:
         if request.POST.get("answer") == "accept":

@@ -1,6 +1,7 @@
 import time
 
 from allauth.usersessions.models import UserSession
+from django.utils.cache import patch_cache_control
 
 # Refreshing the session's expiry and its "last seen" costs writes, so do it at most
 # once a minute rather than on every request.
@@ -36,3 +37,29 @@ class IdleTimeoutMiddleware:
                 if session.session_key:
                     UserSession.objects.create_from_request(request, user=user, session=session)
         return response
+
+
+class PrivateNoStoreMiddleware:
+    """Every response to a signed-in person is `Cache-Control: private, no-store`.
+
+    One rule instead of a decorator on each view: almost every signed-in page shows
+    something private (a partner's name, progress, questions waiting), allauth's pages
+    included, and a view that forgot its decorator would leave a copy in the browser's
+    cache or a proxy for the next person at a shared computer. The response that signs
+    someone out is covered too: the user is read before the view runs as well as after.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_signed_in = _is_signed_in(request)
+        response = self.get_response(request)
+        if was_signed_in or _is_signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _is_signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -72,7 +73,8 @@ def create_invitation(*, inviter: User, send_to: str = "") -> NewInvitation:
     created = NewInvitation(invitation, token, code)
     if send_to:
         send_mail(
-            subject=f"{inviter.display_name} invited you to Trellis",
+            # No name in the subject: it shows on a lock screen and in a shared inbox.
+            subject="An invitation to Trellis",
             message=render_to_string(
                 "accounts/email/invitation.txt",
                 {
@@ -184,6 +186,7 @@ def set_walk_together(*, user: User, on: bool) -> None:
     Membership.objects.filter(user=user).update(walk_together=on)
 
 
+NOTICE_EVERY = timedelta(hours=1)
 NOTICES = {
     "shared": "{name} shared an answer with you on Trellis.",
     "stage": "{name} finished a stage on Trellis.",
@@ -192,8 +195,15 @@ NOTICES = {
 
 
 def notify(recipient: User, event: str, *, actor: User) -> None:
-    """A neutral email: it says what happened, never what anyone wrote."""
+    """A neutral email: it says what happened, never what anyone wrote.
+
+    At most one of each kind an hour per recipient, so switching an answer's sharing
+    back and forth cannot flood the partner. `cache.add` stores only if the key is not
+    there yet, in one statement on the database table every worker shares.
+    """
     if not recipient.notify_by_email:
+        return
+    if not cache.add(f"notice:{recipient.pk}:{event}", True, NOTICE_EVERY.total_seconds()):
         return
     line = NOTICES[event].format(name=actor.display_name)
     send_mail(

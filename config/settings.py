@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # allauth's "Where you are signed in" and security-key pages load its filters.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -170,9 +173,14 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
-ACCOUNT_EMAIL_VERIFICATION = env_str(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
-)
+# Nobody may learn whether an address has an account (a suspicious spouse could try the
+# other's). With verification "optional", allauth has to say "already registered" at
+# sign-up, because the alternative would be signing the visitor in; "mandatory" answers
+# every sign-up with "check your email" and tells the owner of a taken address instead.
+# So it is mandatory everywhere, development included (the console shows the link).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up signs the new spouse in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Trellis: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -180,6 +188,17 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# allauth's limits, plus Trellis's own (accounts/couple_views.py): guesses at an invitation
+# code, and invitation emails per account and per address they go to.
+ACCOUNT_RATE_LIMITS = {
+    "invitation_code": "5/15m/ip,5/15m/user",
+    "invitation_email": "5/d/user,3/d/key",
+}
+# How many proxies of ours stand in front of gunicorn (1 behind nginx or Caddy): the
+# client's address is then read from X-Forwarded-For, as that many proxies wrote it.
+# 0 trusts no header, so behind a proxy every visitor would share the proxy's address
+# and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -299,7 +318,13 @@ QUICK_EXIT_URL = env_str("TRELLIS_QUICK_EXIT_URL", "https://www.bbc.co.uk/weathe
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            # A client's mistake (4xx) is one line; server errors keep their traceback.
+            "()": "config.errors.LogFormatter",
+            "format": "%(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }

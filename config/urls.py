@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,10 @@ account_patterns = [
     path("export.json", account_data.export, name="export"),
 ]
 
+# Staff sign in through allauth's form, with its limits on wrong passwords (and two-factor
+# if they set it up); the admin's own form would take any number of guesses.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
@@ -24,3 +29,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "config.errors.bad_request"

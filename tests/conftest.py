@@ -139,3 +139,14 @@ def fill_sign_up(page, name: str, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(password)
     page.get_by_role("button", name="Sign Up").click()
+
+
+def confirm_email(page, mailoutbox, email: str) -> None:
+    """Open the confirmation link sent to `email` and confirm, as a new spouse does after
+    signing up (every sign-up is asked to, so that sign-up never says who has an account)."""
+    import re
+
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    sent = [message for message in mailoutbox if email in message.to][-1]
+    page.goto(re.search(r"http://\S+/accounts/confirm-email/\S+", sent.body).group(0))
+    page.get_by_role("button", name="Confirm").click()

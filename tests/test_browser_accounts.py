@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import assert_accessible, fill_sign_up
+from tests.conftest import assert_accessible, confirm_email, fill_sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     expect(page.get_by_role("heading", name="Sign Up")).to_be_visible()
     assert_accessible(page)
     fill_sign_up(page, "Dana", "dana@example.com", NEW_PASSWORD)
+    confirm_email(page, mailoutbox, "dana@example.com")
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

@@ -6,19 +6,20 @@ import pytest
 from playwright.sync_api import expect
 
 from course.models import Lesson
-from tests.conftest import assert_accessible, fill_sign_up
+from tests.conftest import assert_accessible, confirm_email, fill_sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "steady lantern morning 19"
 FINISHED = "I\u2019ve finished this lesson"
 
 
-def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content):
+def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content, mailoutbox):
     honesty = list(Lesson.objects.filter(stage__slug="honesty").order_by("order"))
     safety_first = Lesson.objects.filter(stage__slug="safety").order_by("order").first()
 
     page.goto(live_server.url + "/accounts/signup/")
     fill_sign_up(page, "Evan", "evan@example.com", PASSWORD)
+    confirm_email(page, mailoutbox, "evan@example.com")
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("heading", name="Your journey")).to_be_visible()
     assert_accessible(page)

@@ -180,7 +180,7 @@ def test_us_urls_refuse_the_wrong_method(method, url, carol):
 def test_an_unlinked_spouse_creates_an_invitation_with_a_link_and_a_code(carol):
     response = client_for(carol).post("/us/invite/")
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
     invitation = Invitation.objects.get()
     assert invitation.inviter == carol and invitation.status == Invitation.Status.PENDING
     assert invitation.expires_at - timezone.now() > timedelta(days=6, hours=23)

@@ -16,6 +16,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -167,6 +168,16 @@ def _placeholder(route: str, name: str) -> str:
     return re.search(rf"<(?:[^>:]+:)?{name}>", route)[0]
 
 
+def cache_control(response) -> str:
+    return response.headers.get("Cache-Control", "(none)")
+
+
+def is_private_no_store(response) -> bool:
+    """Neither the browser's cache nor a proxy may keep a copy."""
+    directives = {part.strip() for part in cache_control(response).split(",")}
+    return {"private", "no-store"} <= directives
+
+
 def outcome(response) -> str:
     if response.status_code in (301, 302):
         location = response["Location"]
@@ -288,6 +299,8 @@ def test_every_url_answers_every_persona_as_the_table_says(world):
             found[name, persona] = got
             if got != EXPECTED[name][persona]:
                 wrong.append(f"GET {url} as {persona}: {got}, expected {EXPECTED[name][persona]}")
+            if persona != "anonymous" and not is_private_no_store(response):
+                wrong.append(f"GET {url} as {persona}: Cache-Control is {cache_control(response)}")
             if persona != "owner" and response.status_code == 200:
                 text = response.content.decode()
                 leaked = [secret for secret in SECRETS if secret in text]
@@ -302,6 +315,8 @@ def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
         for url in urls:
             response = client_as(world, persona).post(url)
             assert response.status_code < 500, f"POST {url} as {persona}"
+            if persona != "anonymous":
+                assert is_private_no_store(response), f"POST {url} as {persona}"
             if persona == "anonymous":
                 assert outcome(response) in ("302-login", "405"), f"POST {url} as anonymous"
             text = response.content.decode()
@@ -311,6 +326,73 @@ def test_posts_never_fail_and_never_change_or_show_anothers_data(world):
     for url in urls:
         response = client_as(world, "owner").post(url)
         assert response.status_code < 500, f"POST {url} as owner"
+
+
+def test_no_post_without_its_csrf_token_is_ever_carried_out(world):
+    """Every state-changing URL refuses a POST that carries the CSRF cookie but not the
+    token, as the owner herself: a page on another site could otherwise act for her."""
+    urls = [fill(route, namespace, world) for _, route, namespace in project_urls()]
+    urls += list(allauth_pages())
+    before = fingerprint(world)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world["people"]["owner"])
+    assert browser.get("/journal/").status_code == 200
+    assert settings.CSRF_COOKIE_NAME in browser.cookies
+    answer_url = f"/journal/{world['prompt']}/"
+    posts = {
+        url: {"text": "forged", "base_version": 2, "sharing": "shared", "answer": "accept"}
+        for url in urls
+    }
+    accepted = [
+        f"POST {url}: {response.status_code}"
+        for url, data in posts.items()
+        if (response := browser.post(url, data)).status_code != 403
+    ]
+    assert not accepted, "\n".join(accepted)
+    assert answer_url in posts
+    assert fingerprint(world) == before
+    # The same POST with its token goes through, so the 403s above are the token's doing.
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    saved = browser.post(
+        answer_url, {"text": "with a token", "base_version": 2}, HTTP_X_CSRFTOKEN=token
+    )
+    assert saved.status_code in (200, 302)
+    mine = Answer.objects.get(author=world["people"]["owner"], prompt_id=world["prompt"])
+    assert mine.text == "with a token"
+
+
+def allauth_pages():
+    """allauth's own pages that take no parameter (sign-in, email, two-factor, sessions)."""
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and _is_left_to_others(pattern):
+            if pattern.app_name == "admin":
+                continue
+            yield from (
+                "/" + route
+                for _, route, _ in project_urls_of(pattern, str(pattern.pattern))
+                if not pattern_parameters(route)
+            )
+
+
+def project_urls_of(resolver, prefix):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from project_urls_of(pattern, prefix + str(pattern.pattern))
+        else:
+            yield pattern.name, prefix + str(pattern.pattern), ""
+
+
+def test_allauths_pages_answer_and_are_never_stored_for_a_signed_in_person(world):
+    pages = list(allauth_pages())
+    assert {"/accounts/sessions/", "/accounts/2fa/", "/accounts/email/"} <= set(pages)
+    for persona in ("owner", "partner", "stranger"):
+        browser = signed_in(world["people"][persona])
+        for url in pages:
+            response = browser.get(url)
+            assert response.status_code < 500, f"GET {url} as {persona}"
+            assert is_private_no_store(response), (
+                f"GET {url} as {persona}: {cache_control(response)}"
+            )
 
 
 def test_the_owner_sees_her_own_secrets_so_the_checks_above_can_fail(world):

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -60,6 +62,33 @@ def test_a_session_ends_exactly_at_its_expiry_whatever_the_time_zone(
     assert is_signed_out(phone) is ended
 
 
+def let_time_pass(browser: Client, seconds: int) -> None:
+    """Move the browser's session `seconds` into the past, as if nobody had touched it."""
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    store = SessionStore(session_key=key)
+    data = store.load()
+    if "_seen" in data:
+        data["_seen"] -= seconds
+    Session.objects.filter(pk=key).update(
+        session_data=store.encode(data),
+        expire_date=F("expire_date") - timedelta(seconds=seconds),
+    )
+
+
+def test_a_session_in_use_stays_and_an_idle_one_ends(alice):
+    idle_limit = settings.SESSION_COOKIE_AGE
+    phone = device(alice)
+
+    # Three visits, each a minute short of the limit after the last: well past the
+    # limit since signing in, but never idle that long.
+    for _ in range(3):
+        let_time_pass(phone, idle_limit - 60)
+        assert not is_signed_out(phone)
+
+    let_time_pass(phone, idle_limit + 1)
+    assert is_signed_out(phone)
+
+
 def test_a_deactivated_account_is_signed_out_at_once(alice):
     phone = device(alice)
 
@@ -99,16 +128,43 @@ def test_a_session_naming_nobody_is_a_visitor(alice, user_id):
     assert is_signed_out(phone)
 
 
-def test_staff_sign_in_to_the_admin_through_djangos_backend(db):
+def test_staff_sign_in_to_the_admin_through_allauths_form(db):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
     get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
     browser = Client()
 
-    signed = browser.post(
-        "/admin/login/?next=/admin/", {"username": "admin@example.com", "password": PASSWORD}
-    )
+    sent_on = browser.get("/admin/login/?next=/admin/")
+    assert sent_on.status_code == 302
+    assert sent_on["Location"].startswith("/accounts/login/")
+    signed = browser.post(sent_on["Location"], {"login": "admin@example.com", "password": PASSWORD})
 
-    assert signed.status_code == 302
+    assert signed.status_code == 302 and signed["Location"] == "/admin/"
     assert browser.session[BACKEND_SESSION_KEY] in settings.AUTHENTICATION_BACKENDS
     assert browser.get("/admin/").status_code == 200
+
+
+def test_the_admins_own_form_signs_nobody_in(db):
+    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    browser = Client()
+    for guess in [f"guess {n}" for n in range(20)] + [PASSWORD]:
+        response = browser.post(
+            "/admin/login/?next=/admin/", {"username": "admin@example.com", "password": guess}
+        )
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_wrong_staff_passwords_are_limited_like_everyone_elses(db):
+    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    browser = Client()
+    sign_in = browser.get("/admin/login/?next=/admin/")["Location"]
+    for n in range(5):
+        browser.post(sign_in, {"login": "admin@example.com", "password": f"guess {n}"})
+
+    refused = browser.post(sign_in, {"login": "admin@example.com", "password": PASSWORD})
+
+    assert refused.status_code == 200
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert browser.get("/admin/").status_code == 302

@@ -86,3 +86,22 @@ def test_production_refuses_to_start_without_journal_keys():
     result = run_manage("check", **production_env(TRELLIS_JOURNAL_KEYS=""))
     assert result.returncode != 0
     assert "TRELLIS_JOURNAL_KEYS must be set" in result.stderr
+
+
+def test_the_trusted_proxy_count_is_read_from_the_environment():
+    show = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    behind_proxy = run_manage("shell", "-c", show, ALLAUTH_TRUSTED_PROXY_COUNT="1")
+    direct = run_manage("shell", "-c", show)
+    printed = [result.stdout.split()[-1] for result in (behind_proxy, direct)]
+    assert printed == ["1", "0"], behind_proxy.stderr + direct.stderr
+
+
+def test_every_configuration_hides_who_has_an_account():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.ACCOUNT_EMAIL_VERIFICATION, settings.ACCOUNT_PREVENT_ENUMERATION)"
+    )
+    development = run_manage("shell", "-c", show, ACCOUNT_EMAIL_VERIFICATION="optional")
+    production = run_manage("shell", "-c", show, **production_env())
+    for result in (development, production):
+        assert result.stdout.split()[-2:] == ["mandatory", "True"], result.stderr
