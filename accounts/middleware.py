@@ -1,6 +1,8 @@
 import time
+import zoneinfo
 
 from allauth.usersessions.models import UserSession
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 # Refreshing the session's expiry and its "last seen" costs writes, so do it at most
@@ -63,3 +65,24 @@ class PrivateNoStoreMiddleware:
 def _is_signed_in(request) -> bool:
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated
+
+
+class TimeZoneMiddleware:
+    """Show times in the reader's own time zone (`User.time_zone`), not the server's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = getattr(getattr(request, "user", None), "time_zone", "")
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None  # a zone this server does not know: the site's own
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

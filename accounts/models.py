@@ -54,6 +54,13 @@ class User(AbstractUser):
         "enough, never show, whatever you choose.",
     )
 
+    time_zone = models.CharField(
+        "Your time zone",
+        max_length=64,
+        blank=True,
+        help_text="Times in Trellis are shown in it. Empty: the site's own time zone.",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 
@@ -126,6 +133,36 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} from user {self.inviter_id} ({self.status})"
+
+
+class Notice(models.Model):
+    """Something new for one person, shown on their home page until they dismiss it.
+
+    It never holds what anyone wrote, only what kind of thing happened. Notices about
+    something in a link (a share, a reply, a proposal) belong to that link and go with
+    it. One notice a kind: a second event of the same kind moves the first one's time.
+    """
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", "A new shared answer"
+        REPLIED = "replied", "A new reply"
+        PROPOSED = "proposed", "A proposed commitment"
+        LINKED = "linked", "Accounts linked"
+        UNLINKED = "unlinked", "Accounts unlinked"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    couple = models.ForeignKey(
+        Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice for user {self.user_id}"
 
 
 class AuditEvent(models.Model):

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, notices
 from accounts.links import partner_of
 from accounts.models import Couple, Invitation, Membership, User
 
@@ -140,6 +140,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Couple:
         ).update(status=Invitation.Status.CANCELLED, answered_at=timezone.now())
         audit.record(user, audit.Kind.LINKED)
         audit.record(invitation.inviter, audit.Kind.LINKED)
+        notices.tell(invitation.inviter, notices.Kind.LINKED, couple=couple)
     return couple
 
 
@@ -177,6 +178,8 @@ def unlink(*, user: User) -> User | None:
         partner = _end_link(user)
         for person in filter(None, (user, partner)):
             audit.record(person, audit.Kind.UNLINKED)
+        if partner is not None:
+            notices.tell(partner, notices.Kind.UNLINKED)
     if partner is not None:
         notify(partner, "unlinked", actor=user)
     return partner
@@ -233,7 +236,9 @@ def delete_account(*, user: User) -> None:
     from allauth.usersessions.models import UserSession
 
     with transaction.atomic():
-        _end_link(user)
+        partner = _end_link(user)
+        if partner is not None:
+            notices.tell(partner, notices.Kind.UNLINKED)
         for session in UserSession.objects.filter(user=user):
             session.end()
         audit.record(None, audit.Kind.DELETED)

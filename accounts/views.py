@@ -1,7 +1,10 @@
 """/account/: name and email updates, activity, your data, deleting the account."""
 
+import zoneinfo
+
 from allauth.account.decorators import reauthentication_required
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import services
+from accounts import notices, services
 from accounts.forms import SignupDetailsForm
 from accounts.models import AuditEvent, User
 
@@ -33,6 +36,19 @@ class ProfileForm(forms.Form):
         # A form from before this choice existed keeps what is stored.
         required=False,
     )
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        required=False,
+        help_text="Times in Trellis, such as “Saved at 21:40”, are shown in it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones() - {"localtime"})
+        self.fields["time_zone"].choices = [
+            ("", f"The site's time zone ({settings.TIME_ZONE})"),
+            *zip(zones, zones, strict=True),
+        ]
 
 
 class DeleteForm(forms.Form):
@@ -58,16 +74,25 @@ def account(request: HttpRequest) -> HttpResponse:
         "display_name": user.display_name,
         "notify_by_email": user.notify_by_email,
         "progress_shown": user.progress_shown,
+        "time_zone": user.time_zone,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         user.display_name = form.cleaned_data["display_name"]
         user.notify_by_email = form.cleaned_data["notify_by_email"]
         user.progress_shown = form.cleaned_data["progress_shown"] or user.progress_shown
-        user.save(update_fields=["display_name", "notify_by_email", "progress_shown"])
+        user.time_zone = form.cleaned_data["time_zone"]
+        user.save(update_fields=["display_name", "notify_by_email", "progress_shown", "time_zone"])
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+@require_POST
+def dismiss_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notices.dismiss(request.user, notice_id)
+    return redirect("home")
 
 
 @never_cache

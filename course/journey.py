@@ -12,6 +12,7 @@ stage opens only when both spouses have finished the one before it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -151,3 +152,25 @@ def build_journey(
 def visitor_journey(stages: list) -> Journey:
     """What someone without an account may read: the first lesson and public ones."""
     return build_journey(stages, completed=())
+
+
+@dataclass
+class GateWait:
+    """With walking together on, one spouse has finished a stage and waits for the other
+    before the next one opens. `waiting` is who waits: "me" or "partner"."""
+
+    finished: object  # the stage finished
+    opens: object  # the stage that opens when both have finished
+    waiting: str
+
+
+def gate_waits(stages: list, mine: set[str], theirs: set[str]) -> list[GateWait]:
+    """Where one of two spouses who walk together waits for the other. Private lessons
+    never count, so a wait never tells whether someone read one."""
+    waits = []
+    for previous, stage in itertools.pairwise(stages):
+        me = _finished(previous, mine, private_counts=False)
+        partner = _finished(previous, theirs, private_counts=False)
+        if me != partner:
+            waits.append(GateWait(previous, stage, "me" if me else "partner"))
+    return waits[:1]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from course.encryption import EncryptedTextField
-from course.sharing import AnswerQuerySet, CheckInQuerySet, CommitmentQuerySet
+from course.sharing import AnswerQuerySet, CheckInQuerySet, CommitmentQuerySet, ReplyQuerySet
 
 
 class ContentQuerySet(models.QuerySet):
@@ -213,6 +213,36 @@ class Answer(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.current_sharing != Sharing.PRIVATE
+
+
+class Reply(models.Model):
+    """A spouse's response to an answer shared between the two: a few words, or a
+    gentle acknowledgement. No likes, no scores. It is a share of the link like the
+    answer it answers: both see it while linked, and ending the link ends it (the
+    writer keeps it in their export)."""
+
+    class Kind(models.TextChoices):
+        WORDS = "words", "A few words"
+        THANKS = "thanks", "Thank you for telling me"
+        TALK = "talk", "I'd like to talk about this"
+
+    answer = models.ForeignKey("Answer", on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies"
+    )
+    shared_with = _shared_with_link()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORDS)
+    text = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        # Never the text: this string can end up in logs and the admin.
+        return f"reply {self.pk} by user {self.author_id} to answer {self.answer_id}"
 
 
 class AnswerVersion(models.Model):

@@ -127,3 +127,13 @@ class CommitmentQuerySet(models.QuerySet):
 
     def marked_since(self, since):
         return self.filter(status__in=["kept", "not_kept"], marked_at__gte=since)
+
+
+class ReplyQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """Replies in the link `viewer` is in now, by either spouse. (The page shows
+        them only under an answer the viewer may read.)"""
+        if not viewer.is_authenticated:
+            return self.none()
+        membership = Membership.objects.filter(couple=OuterRef("shared_with"), user=viewer)
+        return self.filter(Exists(membership))

@@ -8,6 +8,7 @@ from course.views import us
 app_name = "us"
 urlpatterns = [
     path("", us.us, name="index"),
+    path("answers/<int:answer_id>/reply/", us.reply, name="reply"),
     path("invite/", couple_views.invite, name="invite"),
     path("invitations/<int:invitation_id>/cancel/", couple_views.cancel, name="cancel"),
     path("join/<str:token>/", couple_views.join, name="join"),

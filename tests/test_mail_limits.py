@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from course.models import Answer
 from tests.conftest import make_person
 from tests.factories import lesson_slugs, link, prompt_slugs, signed_in
 
@@ -74,13 +75,19 @@ def test_sharing_back_and_forth_sends_the_partner_one_notice_an_hour(alice, bob,
     browser = Client()
     browser.force_login(alice)
     browser.post(f"/journal/{prompt}/", {"text": "words", "base_version": 0})
+
+    def share(choice: str) -> None:
+        # Sharing names the version the page showed, as the page does.
+        version = Answer.objects.get(author=alice, prompt_id=prompt).version
+        browser.post(f"/journal/{prompt}/share/", {"sharing": choice, "base_version": version})
+
     for _ in range(5):
-        browser.post(f"/journal/{prompt}/share/", {"sharing": "shared"})
-        browser.post(f"/journal/{prompt}/share/", {"sharing": "private"})
+        share("shared")
+        share("private")
     assert len(mail.outbox) == 1
 
     an_hour_passes()
-    browser.post(f"/journal/{prompt}/share/", {"sharing": "shared"})
+    share("shared")
 
     assert len(mail.outbox) == 2
     assert {message.to[0] for message in mail.outbox} == {bob.email}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import notices
 from accounts.links import partner_of
 from course import commitments as promises
 from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
@@ -188,10 +189,13 @@ def propose(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _commitments_page(request, proposal_form=form, status=400)
     try:
-        promises.propose_commitment(proposer=request.user, partner=partner, **form.cleaned_data)
+        proposal = promises.propose_commitment(
+            proposer=request.user, partner=partner, **form.cleaned_data
+        )
     except promises.CommitmentRefused as refused:
         messages.error(request, str(refused))
         return redirect("commitments:index")
+    notices.tell(partner, notices.Kind.PROPOSED, couple=proposal.proposed_in)
     messages.success(request, f"Your proposal is waiting for {partner.display_name}'s answer.")
     return redirect("commitments:index")
 

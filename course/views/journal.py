@@ -18,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import audit
+from accounts import audit, notices
+from accounts.links import partner_of
 from accounts.services import notify_partner
 from course.forms import AnswerFields, SearchForm, answer_form
 from course.journal import (
@@ -75,6 +76,9 @@ def _record_sharing(user, result: SaveResult) -> None:
     if result.newly_shared:
         audit.record(user, audit.Kind.SHARED)
         notify_partner(user, "shared")
+        partner = partner_of(user)
+        if partner is not None:
+            notices.tell(partner, notices.Kind.SHARED, couple=result.answer.shared_with)
     elif result.withdrawn:
         audit.record(user, audit.Kind.WITHDRAWN)
 

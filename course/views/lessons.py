@@ -89,9 +89,17 @@ def complete(request: HttpRequest, slug: str) -> HttpResponse:
         and request.user.progress_shown != request.user.ProgressShown.NOTHING
     ):
         notify_partner(request.user, "stage")
-    if after.next_lesson is None:
+    if after.is_finished:
         messages.success(request, "You have finished every lesson. Well done, truly.")
         return redirect("course:outline")
+    if after.next_lesson is None:
+        # Walking together: the next stage waits for the partner. Say so, plainly.
+        messages.success(
+            request,
+            f"“{lesson.title}” is marked as finished. The next stage opens when you have "
+            "both finished this one.",
+        )
+        return redirect("us:index")
     messages.success(request, f"“{lesson.title}” is marked as finished.")
     return redirect(after.next_lesson.get_absolute_url())
 

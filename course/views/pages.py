@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts import notices
 from accounts.links import partner_of
 from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
 from course.journey import DONE
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     context = {
         "partner": partner,
+        "notices": notices.waiting_for(request.user),
         "journey": journey,
         "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
         "unanswered": unanswered,

@@ -10,20 +10,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.couple_views import CodeForm, InviteForm
 from accounts.links import partner_of
 from accounts.models import Invitation, User
 from course.checkins import our_trust
 from course.journal import SHARING_LABELS, who_can_read
-from course.journey import build_journey
-from course.models import Answer, Completion, Sharing
+from course.journey import build_journey, gate_waits
+from course.models import Answer, Commitment, Completion, Reply, Sharing
+from course.replies import TEXT_MAX_CHARS, ReplyRefused, add_reply, replies_for
 from course.snapshot import current_course
+
+
+class ReplyForm(forms.Form):
+    kind = forms.ChoiceField(choices=Reply.Kind.choices, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Reply in a few words",
+        required=False,
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @dataclass
@@ -73,6 +87,35 @@ def us(request: HttpRequest) -> HttpResponse:
     return render(request, "course/us.html", our_journey(request.user, partner))
 
 
+@login_required
+@require_POST
+def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
+    """A reply, or a gentle acknowledgement, under an answer shared between the two."""
+    partner = partner_of(request.user)
+    if partner is None:
+        return redirect("us:index")
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            add_reply(
+                author=request.user,
+                answer_id=answer_id,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
+        except ReplyRefused as refused:
+            form.add_error("text", str(refused))
+        else:
+            messages.success(request, "Your reply is there for you both.")
+            return redirect(reverse("us:index") + f"#answer-{answer_id}")
+    # The page again, with what was typed kept in the form that failed.
+    context = our_journey(request.user, partner)
+    for row in context["shared"]:
+        if row["conversation"] and row["conversation"].pk == answer_id:
+            row["reply_form"] = form
+    return render(request, "course/us.html", context, status=400)
+
+
 def our_journey(user, partner) -> dict:
     """Both spouses' progress (the partner's as they chose to show it), the answers
     shared between them and trust over time, in a fixed number of queries."""
@@ -95,6 +138,11 @@ def our_journey(user, partner) -> dict:
     their_shared = {a.prompt_id: a for a in Answer.objects.shared_by_partner_with(user)}
     waiting = set(Answer.objects.waiting_for(user).values_list("prompt_id", flat=True))
     slugs = set(my_shared) | set(their_shared) | waiting
+    # Replies only under answers both can read: mine the partner can read, theirs.
+    readable_by_both = [a.pk for a in their_shared.values()] + [
+        a.pk for a in my_shared.values() if a.sharing == Sharing.SHARED or a.prompt_id in offered
+    ]
+    replies = replies_for(user, readable_by_both)
     # The prompts come from the worker's shared copy of the course: each spouse's part is
     # kept in the row, never set on the prompt.
     shared = []
@@ -117,13 +165,26 @@ def our_journey(user, partner) -> dict:
                 "waiting": prompt.slug in waiting,
             }
         )
+    for row in shared:
+        answers = [a for a in (row["mine"], row["theirs"]) if a and a.pk in readable_by_both]
+        row["conversation"] = answers[0] if len(answers) == 1 else row["theirs"] or None
+        row["replies"] = [r for a in answers for r in replies.get(a.pk, [])]
+        row["replies"].sort(key=lambda r: r.created_at)
+    walking = user.membership.walk_together and partner.membership.walk_together
     return {
         "partner": partner,
         "my_stages": mine.stages,
         "partner_stages": partner_progress(partner, stages, done[partner.pk]),
         "progress_shown_label": user.get_progress_shown_display(),
         "shared": shared,
+        "waiting_for_me": [row for row in shared if row["waiting"]],
+        "proposals_for_me": Commitment.objects.filter(
+            author=user, status=Commitment.Status.PROPOSED
+        ).count(),
+        "gate": gate_waits(stages, done[user.pk], done[partner.pk]) if walking else [],
+        "reply_form": ReplyForm(),
+        "reply_kinds": [(k, label) for k, label in Reply.Kind.choices if k != Reply.Kind.WORDS],
         "my_membership": user.membership,
-        "walking_together": user.membership.walk_together and partner.membership.walk_together,
+        "walking_together": walking,
         **our_trust(user, partner),
     }

@@ -1,0 +1,37 @@
+"""In-app notices: what is new for a person, on their home page until dismissed.
+
+No email, no text of anyone's: a notice says only what kind of thing happened. The
+course records shares, replies and proposals here (course may import accounts); linking
+and unlinking are recorded by accounts.services.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from accounts.models import Notice
+
+Kind = Notice.Kind
+
+
+def tell(user, kind: str, *, couple=None) -> None:
+    """Add a notice for `user`, or move the waiting one of the same kind to now."""
+    now = timezone.now()
+    moved = Notice.objects.filter(
+        user=user, kind=kind, couple=couple, dismissed_at__isnull=True
+    ).update(created_at=now)
+    if not moved:
+        Notice.objects.create(user=user, kind=kind, couple=couple, created_at=now)
+
+
+def waiting_for(user) -> list[Notice]:
+    """The notices `user` has not dismissed, newest first (one query)."""
+    return list(Notice.objects.filter(user=user, dismissed_at__isnull=True)[:10])
+
+
+def dismiss(user, notice_id: int) -> bool:
+    return bool(
+        Notice.objects.filter(pk=notice_id, user=user, dismissed_at__isnull=True).update(
+            dismissed_at=timezone.now()
+        )
+    )
