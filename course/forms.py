@@ -7,9 +7,14 @@ from django.urls import reverse
 
 from course.models import Answer, Prompt, Sharing
 
-ANSWER_HELP = (
-    "Private to you. Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
-)
+FORMAT_HELP = "Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
+ANSWER_HELP = f"Private to you. {FORMAT_HELP}"
+# Under each answer, who can read it as stored now (the page and autosave say the same).
+WHO_CAN_READ = {
+    Sharing.PRIVATE: "Private to you.",
+    Sharing.SHARED: "Your spouse can read this.",
+    Sharing.WHEN_BOTH: "Your spouse will see this once you have both answered.",
+}
 FORM_DAMAGED = (
     "Part of the form did not come through, so nothing was saved. Your words are below:"
     " save again to keep them (this replaces the answer saved before)."
@@ -73,7 +78,7 @@ class AnswerFields:
     sharing: str
     answer_url: str
     errors: list[str] = field(default_factory=list)
-    help_text = ANSWER_HELP
+    help_text = FORMAT_HELP
     choices = Sharing.choices
 
     @classmethod
@@ -118,6 +123,11 @@ class AnswerFields:
             answer_url=reverse("journal:answer", args=[prompt.slug]),
             errors=errors,
         )
+
+    @property
+    def who_can_read(self) -> str:
+        """As stored, not as typed: a form sent back with errors has not changed it."""
+        return WHO_CAN_READ[self.answer.sharing if self.answer else Sharing.PRIVATE]
 
     @property
     def history_url(self) -> str:

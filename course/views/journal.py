@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit
+from accounts.decorators import login_required_or_401
 from accounts.services import notify_partner
-from course.forms import AnswerFields, SearchForm, answer_form
+from course.forms import WHO_CAN_READ, AnswerFields, SearchForm, answer_form
 from course.journal import (
     SHARING_LABELS,
     AnswerTooLong,
@@ -88,7 +89,7 @@ def _saved_label(answer: Answer) -> str:
 
 
 @never_cache
-@login_required
+@login_required_or_401
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     prompt, existing = _prompt_for(request, slug)
@@ -137,10 +138,15 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     if saved is not None and sharing and sharing != saved.sharing:
         _share(request.user, saved, sharing)
     if _wants_json(request):
+        if saved is None:
+            return JsonResponse({"version": 0, "saved_at": ""})
+        # What is stored now, so the page shows exactly that (radios and help text).
         return JsonResponse(
             {
-                "version": saved.version if saved else 0,
-                "saved_at": _saved_label(saved) if saved else "",
+                "version": saved.version,
+                "saved_at": _saved_label(saved),
+                "sharing": saved.sharing,
+                "who_can_read": WHO_CAN_READ[saved.sharing],
             }
         )
     if saved is None:
