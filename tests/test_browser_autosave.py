@@ -92,6 +92,26 @@ def test_an_expired_session_keeps_every_word_and_saves_them_after_signing_in(
     assert drafts(page) == []
 
 
+def test_after_signing_in_again_in_another_tab_the_first_tab_saves_by_itself(
+    page, live_server, alice, first_lesson
+):
+    sign_in(page, live_server, alice.email)
+    page.clock.install()
+    answer = open_lesson(page, live_server, first_lesson)
+    Session.objects.all().delete()
+    answer.box.fill("Written after the session ran out.")
+    page.clock.run_for(1500)
+    expect(answer.status).to_contain_text("signed out")
+
+    other = page.context.new_page()
+    sign_in(other, live_server, alice.email)  # a new CSRF token comes with the new session
+    page.clock.run_for(20_000)  # she comes back to the first tab a little later
+
+    expect(answer.status).to_have_text(re.compile("Saved at"))
+    assert stored(alice).text == "Written after the session ran out."
+    assert drafts(page) == []
+
+
 def test_a_draft_left_by_an_expired_session_is_offered_to_its_writer_only(
     page, live_server, alice, bob, first_lesson
 ):
