@@ -185,6 +185,25 @@ def test_quick_exit_mid_typing_keeps_what_was_typed_and_leaves_no_draft(
     assert drafts(page) == []
 
 
+def test_quick_exit_after_the_session_ran_out_leaves_the_draft_for_its_writer(
+    neutral_site, live_server, alice, first_lesson
+):
+    page = neutral_site
+    sign_in(page, live_server, alice.email)
+    answer = open_lesson(page, live_server, first_lesson)
+    Session.objects.all().delete()
+    answer.box.fill("No request can save this until she signs in.")
+    expect(answer.status).to_contain_text("signed out")
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url(NEUTRAL)
+
+    page.goto(live_server.url + "/")
+    assert drafts(page) == [f"trellis-draft:{alice.pk}:{answer.prompt.slug}"]
+    sign_in(page, live_server, alice.email)
+    open_lesson(page, live_server, first_lesson)
+    expect(page.get_by_role("button", name="Bring back my unsaved text")).to_be_visible()
+
+
 def test_signing_out_mid_typing_saves_first_then_leaves_no_draft(
     page, live_server, alice, first_lesson
 ):

@@ -215,9 +215,11 @@
     }
 
     // The page is about to go: hand what is pending to the browser as a beacon, which
-    // outlives the page. False if it could not be sent (too long for a beacon).
+    // outlives the page. False if it could not be sent: too long for a beacon, or signed
+    // out, when no request can save it and the draft waits for its writer to sign in.
     function sendBeforeLeaving() {
       if (!unsaved() && !inFlight) return true;
+      if (signedOut) return false;
       var data = fields();
       // A save still on its way will have moved the version on by one.
       if (inFlight && inFlightChangesText) data.set("base_version", String(Number(version.value) + 1));

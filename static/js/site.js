@@ -49,7 +49,8 @@
   // the Escape-key shortcut (three presses within two seconds) and the history
   // replacement. Words typed but not yet saved go with the last request the page sends
   // (a beacon outlives the page); then no draft stays on this device, unless it could
-  // not be sent at all (too long for a beacon): losing words is worse.
+  // not be sent at all (too long for a beacon, or the session had run out): losing words
+  // is worse, and such a draft is only ever offered to its own writer.
   var leaving = false;
   function leave(url) {
     if (leaving) return;
