@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from course.models import Answer, Lesson
@@ -47,10 +48,14 @@ def stored(author) -> Answer | None:
 
 
 def wait_for_text(author, text: str, seconds: float = 5.0) -> Answer:
-    """The server may still be handling a request the page sent as it left."""
+    """The server may still be handling a request the page sent as it left (the test
+    database is shared in memory, so a read during that write may find it locked)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        answer = stored(author)
+        try:
+            answer = stored(author)
+        except OperationalError:
+            answer = None
         if answer is not None and answer.text == text:
             return answer
         time.sleep(0.05)
