@@ -98,6 +98,8 @@
     if (!journal || !journal.hasUnsaved()) return;
     event.preventDefault();
     form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
-    journal.saveAll().then(function () { form.submit(); });
+    // Never keep someone from signing out for long: what is not confirmed by then stays.
+    var enough = new Promise(function (resolve) { window.setTimeout(resolve, 5000); });
+    Promise.race([journal.saveAll(), enough]).then(function () { form.submit(); });
   }, true);
 })();
