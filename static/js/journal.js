@@ -58,7 +58,7 @@
     var key = drafts.PREFIX + form.dataset.draft;
     var timer = null;
     var inFlight = null;
-    var inFlightChangesText = false;
+    var inFlightMovesVersion = false;
     var waiting = false; // the last save failed; retrying
     var signedOut = false;
     var lastSaved = textarea.value;
@@ -169,7 +169,8 @@
       if (inFlight) return inFlight; // when it lands, anything newer is scheduled
       var sentText = textarea.value;
       var sentSharing = sharing();
-      inFlightChangesText = sentText !== lastSaved;
+      // A change of the text or of who can read it makes a new version.
+      inFlightMovesVersion = sentText !== lastSaved || sentSharing !== storedSharing;
       if (!signedOut) say("Saving…", "saving");
       inFlight = post(form.action, fields()).then(function (result) {
         inFlight = null;
@@ -222,7 +223,7 @@
       if (signedOut) return false;
       var data = fields();
       // A save still on its way will have moved the version on by one.
-      if (inFlight && inFlightChangesText) data.set("base_version", String(Number(version.value) + 1));
+      if (inFlight && inFlightMovesVersion) data.set("base_version", String(Number(version.value) + 1));
       try { return navigator.sendBeacon(form.action, data); } catch (e) { return false; }
     }
 
