@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit, notices
+from accounts.decorators import login_required_or_401
 from accounts.links import partner_of
 from accounts.services import notify_partner
 from course.forms import AnswerFields, SearchForm, answer_form
@@ -107,7 +108,7 @@ def _saved_label(answer: Answer) -> str:
 
 
 @never_cache
-@login_required
+@login_required_or_401
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     prompt, existing = _prompt_for(request, slug)

@@ -1,44 +1,98 @@
 // Journal autosave. Forms work without this script (a normal POST); with it, an answer
-// saves itself a moment after the writer pauses, and until the server confirms a save
-// the text is also kept in this browser (localStorage) so a crash, a reload or a lost
-// connection never costs a word. A draft is removed as soon as the server has it.
+// saves itself a moment after the writer pauses, and a change of who can read it saves
+// at once. Until the server confirms a save, the text is also kept in this browser
+// (see trellisDrafts in site.js), so a crash, a reload, a lost connection or a session
+// that ran out never costs a word.
+//
+// Only the server's own acknowledgement counts as a save: status 200, JSON, with the new
+// version number. A redirect, a sign-in page, an error page, a timeout: all failures,
+// and the draft stays.
 (function () {
   "use strict";
   var DELAY = 1200;
   var RETRY = 5000;
-  var PREFIX = "trellis-draft:";
+  var RETRY_SIGNED_OUT = 15000;
+  var TIMEOUT = 15000;
+  var drafts = window.trellisDrafts;
+  var editors = [];
 
-  function store(key, value) {
-    try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: best effort */ }
+  // Signing in again (perhaps in another tab) gives the browser a new CSRF token, and
+  // the copy in this page would be refused; the cookie always holds the current one.
+  function freshToken(form) {
+    var field = form.querySelector("[name=csrfmiddlewaretoken]");
+    var cookie = document.cookie.match(/(?:^|;\s*)(?:__Host-)?csrftoken=([^;]+)/);
+    if (cookie) field.value = decodeURIComponent(cookie[1]);
+    return field.value;
   }
-  function load(key) {
-    try { return window.localStorage.getItem(key); } catch (e) { return null; }
-  }
-  function forget(key) {
-    try { window.localStorage.removeItem(key); } catch (e) { /* nothing to do */ }
+
+  function post(url, data) {
+    var controller = new AbortController();
+    var timer = window.setTimeout(function () { controller.abort(); }, TIMEOUT);
+    return fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+      signal: controller.signal,
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      var parsed = type.indexOf("application/json") === 0
+        ? response.json().catch(function () { return null; })
+        : Promise.resolve(null);
+      return parsed.then(function (json) {
+        return { status: response.status, data: json, url: response.url, redirected: response.redirected };
+      });
+    }, function () {
+      return { status: 0, data: null };
+    }).finally(function () { window.clearTimeout(timer); });
   }
 
   function setup(form) {
     var textarea = form.querySelector("textarea[name=text]");
     var version = form.querySelector("input[name=base_version]");
     var status = form.querySelector("[data-save-status]");
-    if (!textarea || !version || !status) return;
+    var whoCanRead = form.querySelector("[data-who-can-read]");
+    if (!textarea || !version || !status || !drafts) return null;
     // Keyed by person too: on a shared computer whose session ran out, the next spouse to
     // sign in must never be offered the other's unsaved words.
-    var key = PREFIX + form.dataset.draft;
+    var key = drafts.PREFIX + form.dataset.draft;
     var timer = null;
-    var inFlight = false;
-    var again = false;
+    var inFlight = null;
+    var inFlightMovesVersion = false;
+    var waiting = false; // the last save failed; retrying
+    var signedOut = false;
     var lastSaved = textarea.value;
+    var storedSharing = sharing();
+
+    function sharing() {
+      var checked = form.querySelector("input[name=sharing]:checked");
+      return checked ? checked.value : "";
+    }
+    function showSharing(value) {
+      var radio = form.querySelector("input[name=sharing][value='" + value + "']");
+      if (radio) radio.checked = true;
+    }
+    function unsaved() {
+      return textarea.value !== lastSaved || sharing() !== storedSharing;
+    }
 
     function say(message, state) {
       status.textContent = message;
       status.dataset.state = state || "";
     }
+    function saySignedOut() {
+      var link = document.createElement("a");
+      var back = form.querySelector("input[name=next]");
+      link.href = form.dataset.signIn + "?next=" +
+        encodeURIComponent(back ? back.value : window.location.pathname);
+      link.textContent = "Sign in again";
+      say("You have been signed out, so this is not saved yet. Your words are kept in this browser. ", "error");
+      status.append(link, " to save them.");
+    }
 
     // A draft left behind by a crash or a failed save is offered back, never applied silently.
-    var draft = load(key);
-    if (draft !== null && draft !== textarea.value) {
+    var draft = drafts.read(key);
+    if (draft && draft.text !== textarea.value) {
       var offer = document.createElement("div");
       offer.className = "draft-offer";
       offer.setAttribute("role", "alert");
@@ -53,85 +107,176 @@
       discard.className = "button button-quiet";
       discard.textContent = "Discard it";
       restore.addEventListener("click", function () {
-        textarea.value = draft;
+        textarea.value = draft.text;
+        drafts.write(key, draft.text);
         offer.remove();
         textarea.focus();
         schedule(0);
       });
       discard.addEventListener("click", function () {
-        forget(key);
+        drafts.forget(key);
         offer.remove();
       });
       offer.append(text, restore, discard);
       form.insertBefore(offer, form.firstChild);
-    } else if (draft !== null) {
-      forget(key);
+    } else if (draft) {
+      drafts.forget(key);
+    }
+
+    function fields() {
+      var data = new FormData();
+      data.append("csrfmiddlewaretoken", freshToken(form));
+      data.append("text", textarea.value);
+      data.append("base_version", version.value);
+      if (sharing()) data.append("sharing", sharing());
+      return data;
+    }
+
+    function outcome(result) {
+      var data = result.data;
+      if (result.status === 200 && data && typeof data.version === "number") return "saved";
+      if (result.status === 409 && data && data.conflict) return "conflict";
+      if ((result.status === 400 || result.status === 413) && data && data.error) return "refused";
+      if (result.status === 401) return "signed-out";
+      if (result.redirected && new URL(result.url).pathname === form.dataset.signIn) return "signed-out";
+      return "failed";
+    }
+
+    function saved(data, sentText, sentSharing) {
+      waiting = signedOut = false;
+      version.value = data.version;
+      lastSaved = sentText;
+      var choiceChanged = sentSharing !== storedSharing;
+      // Show what is stored; a choice clicked while this save was on its way goes next.
+      storedSharing = typeof data.sharing === "string" ? data.sharing : sentSharing;
+      if (sharing() === sentSharing) showSharing(storedSharing);
+      if (whoCanRead && data.who_can_read) whoCanRead.textContent = data.who_can_read;
+      if (textarea.value === sentText) drafts.forget(key);
+      if (choiceChanged && data.who_can_read) {
+        say("Saved. " + data.who_can_read, "saved");
+      } else if (data.saved_at) {
+        say("Saved at " + data.saved_at, "saved");
+      } else if (choiceChanged) {
+        say("Nothing written yet: this choice applies once you write.", "saved");
+      } else {
+        say("Nothing to save yet", "saved");
+      }
     }
 
     function save() {
+      window.clearTimeout(timer);
       timer = null;
-      if (inFlight) { again = true; return; }
-      var body = new FormData();
-      body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-      body.append("text", textarea.value);
-      body.append("base_version", version.value);
-      var sent = textarea.value;
-      inFlight = true;
-      say("Saving…", "saving");
-      fetch(form.action, {
-        method: "POST",
-        body: body,
-        credentials: "same-origin",
-        headers: { "Accept": "application/json" },
-      }).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          return { status: response.status, data: data };
-        });
-      }).then(function (result) {
-        inFlight = false;
-        if (result.status === 200) {
-          version.value = result.data.version;
-          lastSaved = sent;
-          if (textarea.value === sent) forget(key);
-          say(result.data.saved_at ? "Saved at " + result.data.saved_at : "Nothing to save yet", "saved");
-        } else if (result.status === 409) {
+      if (inFlight) return inFlight; // when it lands, anything newer is scheduled
+      var sentText = textarea.value;
+      var sentSharing = sharing();
+      // A change of the text or of who can read it makes a new version.
+      inFlightMovesVersion = sentText !== lastSaved || sentSharing !== storedSharing;
+      if (!signedOut) say("Saving…", "saving");
+      inFlight = post(form.action, fields()).then(function (result) {
+        inFlight = null;
+        var got = outcome(result);
+        if (got === "saved") {
+          saved(result.data, sentText, sentSharing);
+          if (unsaved()) schedule(DELAY);
+        } else if (got === "conflict") {
           // Changed in another tab: show both texts on the conflict page, keeping the draft.
           say("This answer changed elsewhere. Opening both versions…", "error");
           form.submit();
-          return;
-        } else if (result.status === 413 || result.status === 400) {
-          say((result.data.error || "Not saved.") + " Your text is kept here.", "error");
-          return;
-        } else if (result.status === 403 || result.status === 401) {
-          say("Not saved: you may have been signed out. Your text is kept in this browser; sign in again to save it.", "error");
-          return;
+        } else if (got === "refused") {
+          say(result.data.error + " Your text is kept here.", "error");
+        } else if (got === "signed-out") {
+          waiting = signedOut = true;
+          saySignedOut();
+          schedule(RETRY_SIGNED_OUT);
         } else {
-          throw new Error("HTTP " + result.status);
+          waiting = true;
+          say("Not saved yet — retrying. Your text is kept in this browser.", "error");
+          schedule(RETRY);
         }
-        if (again || textarea.value !== lastSaved) { again = false; schedule(DELAY); }
-      }).catch(function () {
-        inFlight = false;
-        say("Not saved yet — retrying. Your text is kept in this browser.", "error");
-        schedule(RETRY);
+        return got;
       });
+      return inFlight;
     }
 
     function schedule(delay) {
-      if (timer) window.clearTimeout(timer);
+      window.clearTimeout(timer);
       timer = window.setTimeout(save, delay);
     }
 
+    // Save now, and again while the writer's last change is not yet confirmed.
+    function settle() {
+      var rounds = 0;
+      function next(got) {
+        if (got && got !== "saved") return got;
+        if (inFlight) return inFlight.then(next);
+        if (!unsaved() || rounds++ > 2) return got || "saved";
+        return save().then(next);
+      }
+      return Promise.resolve(next(null));
+    }
+
+    // The page is about to go: hand what is pending to the browser as a beacon, which
+    // outlives the page. False if it could not be sent: too long for a beacon, or signed
+    // out, when no request can save it and the draft waits for its writer to sign in.
+    function sendBeforeLeaving() {
+      if (!unsaved() && !inFlight) return true;
+      if (signedOut) return false;
+      var data = fields();
+      // A save still on its way will have moved the version on by one.
+      if (inFlight && inFlightMovesVersion) data.set("base_version", String(Number(version.value) + 1));
+      try { return navigator.sendBeacon(form.action, data); } catch (e) { return false; }
+    }
+
     textarea.addEventListener("input", function () {
-      store(key, textarea.value);
-      say("Not saved yet", "pending");
+      drafts.write(key, textarea.value);
+      if (!signedOut) say("Not saved yet", "pending");
       schedule(DELAY);
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "sharing") schedule(0);
     });
     form.addEventListener("submit", function () {
       // A normal submit carries the text; the draft stays until the next page confirms it.
-      if (timer) window.clearTimeout(timer);
+      window.clearTimeout(timer);
     });
+    // Back at this tab (perhaps after signing in again in another one): try again now.
+    function retryNow() {
+      if (waiting && !inFlight && document.visibilityState === "visible") schedule(0);
+    }
+    window.addEventListener("focus", retryNow);
+    document.addEventListener("visibilitychange", retryNow);
+
+    return {
+      key: key,
+      unsaved: function () { return unsaved() || inFlight !== null; },
+      settle: settle,
+      idle: function () { return inFlight ? inFlight.then(function () {}) : Promise.resolve(); },
+      sendBeforeLeaving: sendBeforeLeaving,
+    };
   }
 
-  document.querySelectorAll("form[data-autosave]").forEach(setup);
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var editor = setup(form);
+    if (editor) editors.push(editor);
+  });
 
+  // For site.js: quick exit and sign-out send what is pending before leaving.
+  window.trellisJournal = {
+    hasUnsaved: function () {
+      return editors.some(function (editor) { return editor.unsaved(); });
+    },
+    saveAll: function () {
+      return Promise.all(editors.map(function (editor) { return editor.settle(); }));
+    },
+    idle: function (limit) {
+      var all = Promise.all(editors.map(function (editor) { return editor.idle(); }));
+      var enough = new Promise(function (resolve) { window.setTimeout(resolve, limit); });
+      return Promise.race([all, enough]);
+    },
+    // The keys of drafts that could not be sent, so they stay in the browser.
+    sendBeforeLeaving: function () {
+      return editors.filter(function (editor) { return !editor.sendBeforeLeaving(); })
+        .map(function (editor) { return editor.key; });
+    },
+  };
 })();
