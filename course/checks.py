@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from course.content import load_course
+from course.content import check_limits, load_course
 
 
 @register("content")
 def check_content(app_configs, **kwargs) -> list[Error]:
-    """Every problem in content/ as one `path:line: message` error, all at once."""
+    """Every problem in content/ as one `path:line: message` error, all at once: the
+    format first, then (when the format is sound) the course's size and shape."""
     course = load_course(settings.CONTENT_DIR)
-    return [Error(str(problem), id="trellis.E001") for problem in course.errors]
+    problems = course.errors or check_limits(course)
+    return [Error(str(problem), id="trellis.E001") for problem in problems]
