@@ -1,4 +1,5 @@
-"""/account/: name and email updates, activity, your data, deleting the account."""
+"""/account/: name and email updates, where you stand, activity, your data, deleting
+the account."""
 
 import json
 
@@ -11,12 +12,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit, services
 from accounts.forms import SignupDetailsForm
-from accounts.models import AuditEvent, Invitation
+from accounts.models import AuditEvent, Invitation, Role
 
 DELETE_PHRASE = "delete my account"
 
@@ -28,6 +30,15 @@ class ProfileForm(forms.Form):
         label="Email me when my spouse shares an answer or finishes a stage",
         required=False,
         help_text="Off by default. The emails are neutral and never contain journal text.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Where you stand",
+        choices=[*Role.choices, ("", "I would rather not say")],
+        required=False,
+        widget=forms.RadioSelect,
     )
 
 
@@ -63,6 +74,39 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
+def role(request: HttpRequest) -> HttpResponse:
+    """Where this spouse stands: asked once (on the home page), changed here at any time.
+
+    Only its owner ever sees it; it chooses which lesson parts open first for them."""
+    user = request.user
+    form = RoleForm(request.POST or None, initial={"role": user.role})
+    if request.method == "POST":
+        if "skip" in request.POST:
+            user.role, note = (
+                "",
+                (
+                    "That is fine. Every lesson shows you every part; "
+                    "you can choose later from your account."
+                ),
+            )
+        elif form.is_valid():
+            user.role = form.cleaned_data["role"]
+            note = "Saved. Only you can see this."
+        else:
+            return render(request, "accounts/role.html", {"form": form}, status=400)
+        user.role_asked_at = timezone.now()
+        user.save(update_fields=["role", "role_asked_at"])
+        messages.success(request, note)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = "accounts:account"
+        return redirect(target)
+    return render(request, "accounts/role.html", {"form": form})
+
+
+@never_cache
+@login_required
 @require_safe
 def activity(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.filter(user=request.user)[:100]
@@ -94,6 +138,7 @@ def export(request: HttpRequest) -> HttpResponse:
             "display_name": user.display_name,
             "date_joined": user.date_joined,
             "notify_by_email": user.notify_by_email,
+            "role": user.role,
         },
         **course_data(user),
         "invitations_sent": list(
