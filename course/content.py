@@ -890,6 +890,17 @@ def check_limits(course: Course, limits: Limits = LIMITS) -> list[ContentError]:
                     f"words; write {low} to {high}",
                 )
             )
+        if not any(prompt.role for prompt in lesson.prompts) and not (
+            asked_low <= len(lesson.prompts) <= asked_high
+        ):
+            errors.append(
+                ContentError(
+                    lesson.path,
+                    1,
+                    f'"Your Turn" asks {len(lesson.prompts)} question(s); '
+                    f"ask {asked_low} to {asked_high}",
+                )
+            )
         for role in ROLES:
             reading = lesson.shared_words + lesson.role_words.get(role, 0)
             if reading > limits.max_role_words:
@@ -902,7 +913,9 @@ def check_limits(course: Course, limits: Limits = LIMITS) -> list[ContentError]:
                     )
                 )
             asked = sum(1 for prompt in lesson.prompts if prompt.role in ("", role))
-            if not asked_low <= asked <= asked_high:
+            if any(prompt.role for prompt in lesson.prompts) and not (
+                asked_low <= asked <= asked_high
+            ):
                 errors.append(
                     ContentError(
                         lesson.path,

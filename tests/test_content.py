@@ -461,6 +461,7 @@ def test_the_system_check_holds_the_course_to_its_limits(root, settings, db):
     message = str(failure.value)
     assert "content/honesty/_stage.md:1: this stage has 1 lesson(s); it needs at least" in message
     assert "content/safety/01-second.md:1: the shared text (all but the role parts) is" in message
+    assert message.count("trellis.E002") == 4
 
 
 def test_manage_py_check_reports_all_problems_without_a_traceback(root):
@@ -761,6 +762,17 @@ def test_role_parts_count_toward_one_roles_reading_not_the_shared_text(tmp_path)
     assert limit_problems(content, DEEPER_COURSE) == [
         "content/safety/01-safety-1.md:1: the reading for hurt (shared text and its parts) "
         "is 2021 words; the limit is 2000"
+    ]
+
+
+def test_a_lesson_without_role_questions_asks_two_to_four(tmp_path):
+    content = full_course(tmp_path / "content", DEEPER_COURSE)
+    questions = "".join(f"{n}. Why {n}? {{#s-{n}}}\n" for n in range(1, 6))
+    text = lesson_file("safety-1", body=words(600), your_turn=f"## Your Turn\n\n{questions}")
+    write(content, "safety/01-safety-1.md", text)
+
+    assert limit_problems(content, DEEPER_COURSE) == [
+        'content/safety/01-safety-1.md:1: "Your Turn" asks 5 question(s); ask 2 to 4'
     ]
 
 
