@@ -175,10 +175,10 @@ Broke-part: answer questions without defending yourself.
 """
 
 
-def publish_role_lesson(settings, tmp_path: Path) -> str:
-    """The real course plus one public lesson with a part and a question for each role;
-    returns the lesson's URL."""
+def publish_role_lesson(settings, tmp_path: Path, text: str = ROLE_LESSON) -> str:
+    """The real course plus one public lesson (by default ROLE_LESSON, with a part and a
+    question for each role); returns the lesson's URL."""
     folder = copy_real_content(tmp_path)
-    (folder / "honesty" / "90-two-roles.md").write_text(ROLE_LESSON, encoding="utf-8")
+    (folder / "honesty" / "90-two-roles.md").write_text(text, encoding="utf-8")
     sync(settings, folder)
     return "/course/two-roles/"

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role
-from tests.factories import complete, link, publish_role_lesson, signed_in
+from tests.factories import ROLE_LESSON, complete, link, publish_role_lesson, signed_in
 
 HURT_LABEL = "For you, as the spouse who was hurt"
 BROKE_LABEL = "For you, as the spouse who broke trust"
@@ -87,6 +87,17 @@ def test_no_breach_folds_both_parts_and_asks_the_shared_questions(lesson_url, al
     assert HURT_PART in folded(html) and BROKE_PART in folded(html)
     assert "if it helps you understand" in folded(html)
     assert answer_forms(html) == {ALL_Q}
+
+
+def test_no_breach_is_told_why_a_lesson_asks_them_nothing(settings, tmp_path, alice):
+    only_roles = ROLE_LESSON.replace("1. What did you notice together? {#two-roles-all}\n", "")
+    url = publish_role_lesson(settings, tmp_path, only_roles)
+
+    html = page_as(with_role(alice, Role.BUILDING), url)
+
+    assert answer_forms(html) == set()
+    assert "questions are written for a spouse who was hurt or who broke trust" in html
+    assert 'href="/account/where-you-stand/"' in html
 
 
 @pytest.mark.parametrize("reader", ["skipped", "visitor"])
