@@ -80,7 +80,9 @@ def role(request: HttpRequest) -> HttpResponse:
 
     Only its owner ever sees it; it chooses which lesson parts open first for them."""
     user = request.user
-    form = RoleForm(request.POST or None, initial={"role": user.role})
+    # Nothing is ticked until they have answered once: no answer is suggested to them.
+    initial = {"role": user.role} if user.role_asked_at else {}
+    form = RoleForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if "skip" in request.POST:
             user.role, note = (

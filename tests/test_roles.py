@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Role
 from tests.factories import ROLE_LESSON, complete, link, publish_role_lesson, signed_in
@@ -171,8 +172,14 @@ def test_skipping_is_remembered_and_loses_nothing(alice):
     assert "You have not said" in page_as(alice, "/account/")
 
 
+def test_nothing_is_ticked_for_someone_never_asked(alice):
+    assert " checked" not in page_as(alice, "/account/where-you-stand/")
+
+
 def test_the_role_can_be_changed_later_from_the_account(alice):
     with_role(alice, Role.HURT)
+    alice.role_asked_at = timezone.now()
+    alice.save(update_fields=["role_asked_at"])
     account = page_as(alice, "/account/")
     assert 'href="/account/where-you-stand/"' in account
     form = page_as(alice, "/account/where-you-stand/")
