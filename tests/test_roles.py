@@ -244,3 +244,19 @@ def test_the_partner_never_sees_where_their_spouse_stands(lesson_url, alice, bob
         assert "I broke trust" not in html, url
         assert BROKE_LABEL not in html, url
     assert "You have not said" in page_as(bob, "/account/")
+
+
+def test_staff_do_not_see_where_a_spouse_stands_in_the_admin(alice):
+    from accounts.models import User
+
+    with_role(alice, Role.BROKE)
+    staff = User.objects.create_superuser(email="staff@example.com", password="x", display_name="S")
+    browser = Client()
+    browser.force_login(staff)
+
+    for url in ("/admin/accounts/user/", f"/admin/accounts/user/{alice.pk}/change/"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "I broke trust" not in html, url
+        assert 'name="role"' not in html, url
