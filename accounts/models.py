@@ -25,6 +25,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class Role(models.TextChoices):
+    """Where a spouse stands, in their own words. Theirs alone: never shown to the partner."""
+
+    HURT = "hurt", "I was hurt"
+    BROKE = "broke", "I broke trust"
+    MUTUAL = "mutual", "We have both hurt each other"
+    BUILDING = "building", "No breach: we want to build trust"
+
+
 class User(AbstractUser):
     class ProgressShown(models.TextChoices):
         STAGES = "stages", "How far I am in each stage"
@@ -43,6 +52,18 @@ class User(AbstractUser):
         default=False,
         help_text="Email me when my spouse shares an answer or finishes a stage. "
         "Emails never contain journal text.",
+    )
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        blank=True,
+        help_text="Where this spouse stands, chosen privately; blank if they would rather "
+        "not say. Never shown to the partner.",
+    )
+    role_asked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this spouse answered or skipped the question, so it is asked once.",
     )
 
     progress_shown = models.CharField(

@@ -1,4 +1,5 @@
-"""/account/: name and email updates, activity, your data, deleting the account."""
+"""/account/: name and email updates, where you stand, activity, your data, deleting
+the account."""
 
 import zoneinfo
 
@@ -10,12 +11,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import notices, services
 from accounts.forms import SignupDetailsForm
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Role, User
 
 DELETE_PHRASE = "delete my account"
 
@@ -49,6 +52,15 @@ class ProfileForm(forms.Form):
             ("", f"The site's time zone ({settings.TIME_ZONE})"),
             *zip(zones, zones, strict=True),
         ]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Where you stand",
+        choices=[*Role.choices, ("", "I would rather not say")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class DeleteForm(forms.Form):
@@ -93,6 +105,41 @@ def account(request: HttpRequest) -> HttpResponse:
 def dismiss_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     notices.dismiss(request.user, notice_id)
     return redirect("home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def role(request: HttpRequest) -> HttpResponse:
+    """Where this spouse stands: asked once (on the home page), changed here at any time.
+
+    Only its owner ever sees it; it chooses which lesson parts open first for them."""
+    user = request.user
+    # Nothing is ticked until they have answered once: no answer is suggested to them.
+    initial = {"role": user.role} if user.role_asked_at else {}
+    form = RoleForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if "skip" in request.POST:
+            user.role, note = (
+                "",
+                (
+                    "That is fine. Every lesson shows you every part; "
+                    "you can choose later from your account."
+                ),
+            )
+        elif form.is_valid():
+            user.role = form.cleaned_data["role"]
+            note = "Saved. Only you can see this."
+        else:
+            return render(request, "accounts/role.html", {"form": form}, status=400)
+        user.role_asked_at = timezone.now()
+        user.save(update_fields=["role", "role_asked_at"])
+        messages.success(request, note)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = "accounts:account"
+        return redirect(target)
+    return render(request, "accounts/role.html", {"form": form})
 
 
 @never_cache

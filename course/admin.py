@@ -29,7 +29,7 @@ class LessonAdmin(ReadOnlyContentAdmin):
     list_display = ["title", "slug", "stage", "order", "reading_minutes", "retired_at"]
     list_filter = ["stage", "retired_at"]
     search_fields = ["title", "slug"]
-    exclude = ["body_html"]
+    exclude = ["parts"]
 
 
 @admin.register(Prompt)

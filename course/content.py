@@ -3,10 +3,21 @@
 The format (the authoring guide is content/README.md):
 
     content/<stage-folder>/_stage.md     front matter: id, title, order; body: description
-    content/<stage-folder>/<lesson>.md   front matter: id, title, summary, order [, stage]
+    content/<stage-folder>/<lesson>.md   front matter: id, title, summary, order
+                                         [, stage, public, private]
                                          body: Markdown ending in a "## Your Turn" section
                                          whose ordered list holds the questions, each
-                                         ending in a stable prompt id: "1. Question? {#id}"
+                                         ending in a stable prompt id: "1. Question? {#id}",
+                                         or "{#id for=hurt}" for one role's question
+
+Above "## Your Turn", a lesson may hold blocks, each opened and closed by a line
+starting with `:::`; blocks do not nest and hold no # or ## headings:
+
+    ::: for hurt                 a part for the spouse who was hurt (or `for broke`)
+    ::: exercise Short title     something a couple does together
+    :::                          closes the block
+
+So a lesson is a list of parts in reading order: shared text, role parts, exercises.
 
 Links between lessons are written `[text](lesson:<lesson-id>)`.
 
@@ -14,7 +25,10 @@ Links between lessons are written `[text](lesson:<lesson-id>)`.
 every problem found as a `ContentError` naming the file and line. It never raises for bad
 content, so the system check can list all problems at once.
 
-Checking does not need HTML, so Markdown is rendered only when `Lesson.body_html` or
+`check_limits(course)` adds what the course's size and shape ask for (lessons per stage,
+words, questions per role): the system check runs both.
+
+Checking does not need HTML, so Markdown is rendered only when `Lesson.parts_html` or
 `Prompt.text_html` is first read: the system check never renders, and `sync_content`
 renders only lessons whose `source_hash` it has not stored before.
 """
@@ -47,6 +61,9 @@ YOUR_TURN = re.compile(r"^##\s+your turn\s*#*\s*$", re.IGNORECASE)
 HEADING = re.compile(r"^#{1,2}\s")
 QUESTION = re.compile(r"^\s*\d+[.)]\s+(?P<text>.*?)\s*$")
 PROMPT_ID = re.compile(r"\{#(?P<id>[^}]*)\}\s*$")
+PROMPT_ROLE = re.compile(r"^(?P<id>\S+)\s+for=(?P<role>\S*)$")
+# A block's fence: `:::` at the very start of a line.
+FENCE = re.compile(r"^:::(?P<rest>.*)$")
 LESSON_LINK = re.compile(r"\]\(lesson:(?P<id>[^)\s]*)\)")
 
 # The database stores order in a PositiveIntegerField: keep to what every backend accepts.
@@ -59,6 +76,39 @@ MAX_ID = 100
 STAGE_KEYS = {"id", "title", "order"}
 LESSON_REQUIRED = {"id", "title", "summary", "order"}
 LESSON_KEYS = LESSON_REQUIRED | {"stage", "public", "private"}
+
+# The roles a part or a question may be written for. (A reader may also say "we have
+# both hurt each other" or "no breach"; course/roles.py decides what each of them sees.)
+ROLES = ("hurt", "broke")
+SHARED, ROLE, EXERCISE = "shared", "role", "exercise"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the content check asks of the course's size and shape."""
+
+    min_lessons_per_stage: int
+    shared_words: tuple[int, int]  # the body outside role parts, Your Turn and exercises in
+    max_role_words: int  # one role's reading: the shared text plus that role's parts
+    questions_per_role: tuple[int, int]  # the ones for everyone plus the role's own
+
+
+# The deeper course of issue 16: at least 8 lessons a stage, each readable by one role in
+# under 10 minutes at WORDS_PER_MINUTE.
+DEEPER_COURSE = Limits(
+    min_lessons_per_stage=8,
+    shared_words=(600, 1300),
+    max_role_words=2000,
+    questions_per_role=(2, 4),
+)
+# The course as written today. Switch to DEEPER_COURSE once its lessons are in content/.
+TODAYS_COURSE = Limits(
+    min_lessons_per_stage=4,
+    shared_words=(500, 1200),
+    max_role_words=2000,
+    questions_per_role=(2, 4),
+)
+LIMITS = TODAYS_COURSE
 
 ALLOWED_TAGS = {
     "a",
@@ -84,8 +134,8 @@ MARKDOWN_OPTIONS = {
     "extension_configs": {"toc": {"permalink": False, "toc_depth": "2-4"}},
     "output_format": "html",
 }
-# Bump when render_markdown's output changes for the same input.
-RENDER_VERSION = 1
+# Bump when render_markdown's (or render_parts') output changes for the same input.
+RENDER_VERSION = 2
 # Part of every lesson's source_hash, so that a change in how Markdown becomes HTML
 # (this code, a library upgrade, the allow-list) makes sync render every lesson again
 # instead of keeping HTML made the old way.
@@ -123,10 +173,22 @@ class Prompt:
     text: str
     order: int
     line: int
+    role: str = ""  # "" for everyone, else one of ROLES
 
     @cached_property
     def text_html(self) -> str:
         return render_inline(self.text)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of a lesson's body: shared text, one role's part, or an exercise."""
+
+    kind: str  # SHARED, ROLE or EXERCISE
+    markdown: str
+    line: int  # the file line the part starts on (its opening ::: for a block)
+    role: str = ""  # for a ROLE part
+    title: str = ""  # for an EXERCISE
 
 
 @dataclass
@@ -138,8 +200,9 @@ class Lesson:
     stage_id: str
     path: str
     source_hash: str  # of the file and of the renderer: equal hashes give equal HTML
-    body_markdown: str  # everything above "## Your Turn"
-    word_count: int
+    parts: list[Part]  # everything above "## Your Turn", in reading order
+    shared_words: int  # the whole body but the role parts (Your Turn and exercises count)
+    role_words: dict[str, int]  # the words of each role's parts
     prompts: list[Prompt]
     your_turn_intro: str = ""
     public: bool = False
@@ -148,12 +211,17 @@ class Lesson:
     links: list[tuple[int, str]] = field(default_factory=list)  # (line, lesson id)
 
     @property
+    def word_count(self) -> int:
+        """The longest reading of one role: the shared text and that role's parts."""
+        return self.shared_words + max(self.role_words.values(), default=0)
+
+    @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @cached_property
-    def body_html(self) -> str:
-        return render_markdown(self.body_markdown)
+    def parts_html(self) -> list[dict[str, str]]:
+        return render_parts(self.parts)
 
 
 @dataclass
@@ -222,36 +290,63 @@ def render_inline(text: str) -> str:
     return html
 
 
+HEADING_ID = re.compile(r'(<h[2-4] id=")([^"]+)(")')
+
+
+def render_parts(parts: Sequence[Part]) -> list[dict[str, str]]:
+    """The parts as the database keeps them: each part's HTML with its kind, role, title.
+
+    Each part is rendered on its own, so the heading anchors Markdown gives are made
+    unique across the lesson here (two parts may both hold "### What helps")."""
+    used: set[str] = set()
+
+    def unique(match: re.Match) -> str:
+        anchor, number = match[2], 1
+        while anchor in used:
+            number += 1
+            anchor = f"{match[2]}-{number}"
+        used.add(anchor)
+        return match[1] + anchor + match[3]
+
+    return [
+        {
+            "kind": part.kind,
+            "role": part.role,
+            "title": part.title,
+            "html": HEADING_ID.sub(unique, render_markdown(part.markdown)),
+        }
+        for part in parts
+    ]
+
+
 def render_lessons(lessons: Sequence[Lesson]) -> None:
     """Render many lessons' HTML ahead of time, spread over the machine's cores.
 
-    Afterwards `lesson.body_html` and each `prompt.text_html` are ready, exactly as if
+    Afterwards `lesson.parts_html` and each `prompt.text_html` are ready, exactly as if
     each had been read (and so rendered) one by one. Lessons already rendered are skipped.
     """
-    lessons = [lesson for lesson in lessons if "body_html" not in lesson.__dict__]
-    jobs = [
-        (lesson.body_markdown, [prompt.text for prompt in lesson.prompts]) for lesson in lessons
-    ]
+    lessons = [lesson for lesson in lessons if "parts_html" not in lesson.__dict__]
+    jobs = [(lesson.parts, [prompt.text for prompt in lesson.prompts]) for lesson in lessons]
     workers = min(os.process_cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or workers < 2:
         rendered = [_render_lesson(job) for job in jobs]
     else:
         rendered = _render_in_processes(jobs, workers)
-    for lesson, (body_html, prompt_html) in zip(lessons, rendered, strict=True):
+    for lesson, (parts_html, prompt_html) in zip(lessons, rendered, strict=True):
         # Fill the cached properties, as reading them would have.
-        lesson.__dict__["body_html"] = body_html
+        lesson.__dict__["parts_html"] = parts_html
         for prompt, html in zip(lesson.prompts, prompt_html, strict=True):
             prompt.__dict__["text_html"] = html
 
 
-def _render_lesson(job: tuple[str, list[str]]) -> tuple[str, list[str]]:
-    body, questions = job
-    return render_markdown(body), [render_inline(text) for text in questions]
+def _render_lesson(job: tuple[list[Part], list[str]]) -> tuple[list[dict[str, str]], list[str]]:
+    parts, questions = job
+    return render_parts(parts), [render_inline(text) for text in questions]
 
 
 def _render_in_processes(
-    jobs: list[tuple[str, list[str]]], workers: int
-) -> list[tuple[str, list[str]]]:
+    jobs: list[tuple[list[Part], list[str]]], workers: int
+) -> list[tuple[list[dict[str, str]], list[str]]]:
     # spawn, not fork: the caller may hold database connections and threads.
     context = multiprocessing.get_context("spawn")
     try:
@@ -428,10 +523,10 @@ def _check_meta(
                 )
             )
             ok = False
-    for flag in ("public", "private"):
-        if flag in source.meta and not isinstance(source.meta[flag], bool):
+    for key in ("public", "private"):
+        if key in source.meta and not isinstance(source.meta[key], bool):
             errors.append(
-                ContentError(source.path, source.line_of(flag), f"{flag} must be true or false")
+                ContentError(source.path, source.line_of(key), f"{key} must be true or false")
             )
             ok = False
     order = source.meta.get("order")
@@ -489,9 +584,11 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
             )
         )
         return None
+    parts, words = _parse_body(source, body_lines[:turn_at], errors)
     prompts, intro = _parse_your_turn(source, body_lines, turn_at, errors)
-    if prompts is None:
+    if prompts is None or parts is None:
         return None
+    words[SHARED] += _words("\n".join(body_lines[turn_at:]))
 
     return Lesson(
         id=meta["id"],
@@ -501,8 +598,9 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
         stage_id=stage.id,
         path=source.path,
         source_hash=hashlib.sha256(RENDERER + source.raw).hexdigest(),
-        body_markdown="\n".join(body_lines[:turn_at]),
-        word_count=len(re.findall(r"\w+", source.body)),
+        parts=parts,
+        shared_words=words.pop(SHARED),
+        role_words=words,
         prompts=prompts,
         your_turn_intro=intro,
         public=meta.get("public", False),
@@ -514,6 +612,100 @@ def _load_lesson(root: Path, path: Path, stage: Stage, errors: list[ContentError
             for link in LESSON_LINK.finditer(line)
         ],
     )
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _parse_body(
+    source: _Source, body_lines: list[str], errors: list[ContentError]
+) -> tuple[list[Part] | None, dict[str, int]]:
+    """Split the body above "## Your Turn" into parts, and count each role's words.
+
+    Returns no parts when a block is malformed (each problem is in `errors`)."""
+    parts: list[Part] = []
+    words = {SHARED: 0} | dict.fromkeys(ROLES, 0)
+    ok = True
+    opened: Part | None = None  # the block being read: its kind, role, title and line
+    lines: list[str] = []
+    start = source.body_line
+
+    def problem(line: int, message: str) -> None:
+        nonlocal ok
+        errors.append(ContentError(source.path, line, message))
+        ok = False
+
+    def close(kind: str, line: int, role: str = "", title: str = "") -> None:
+        if any(text.strip() for text in lines):
+            if kind == SHARED:  # shared text starts on its first written line
+                line += next(i for i, text in enumerate(lines) if text.strip())
+            markdown = "\n".join(lines).strip("\n")
+            parts.append(Part(kind=kind, markdown=markdown, line=line, role=role, title=title))
+        lines.clear()
+
+    for offset, line in enumerate(body_lines):
+        file_line = source.body_line + offset
+        fence = FENCE.match(line)
+        if fence is None:
+            if opened is not None and HEADING.match(line):
+                problem(
+                    file_line,
+                    "no # or ## heading inside a ::: block: use ### (or close the block first)",
+                )
+            words[opened.role if opened and opened.kind == ROLE else SHARED] += _words(line)
+            lines.append(line)
+            continue
+        words_after = fence["rest"].split()
+        if not words_after:
+            if opened is None:
+                problem(file_line, "::: closes nothing: no block was opened above it")
+                continue
+            close(opened.kind, opened.line, opened.role, opened.title)
+            opened, start = None, file_line + 1
+            continue
+        if opened is not None:
+            # Most likely the block above was not closed: read on as if it had been.
+            problem(
+                file_line,
+                f"blocks may not nest: close the block opened on line {opened.line} with ::: first",
+            )
+            close(opened.kind, opened.line, opened.role, opened.title)
+            opened = None
+        kind, rest = words_after[0], " ".join(words_after[1:])
+        # A block that cannot be read still pairs with its closing :::, so that one
+        # mistake gives one problem.
+        block = Part(kind=SHARED, markdown="", line=file_line)
+        if kind == "for":
+            if rest in ROLES:
+                block = Part(kind=ROLE, markdown="", line=file_line, role=rest)
+            elif not rest:
+                problem(file_line, "a role block needs a role: ::: for hurt or ::: for broke")
+            else:
+                problem(file_line, f"unknown role {rest!r}: write ::: for hurt or ::: for broke")
+        elif kind == "exercise":
+            if not rest:
+                problem(file_line, "an exercise needs a title: ::: exercise Short title")
+            elif len(rest) > MAX_TITLE:
+                problem(
+                    file_line,
+                    f"exercise title is {len(rest)} characters long; the limit is {MAX_TITLE}",
+                )
+            else:
+                block = Part(kind=EXERCISE, markdown="", line=file_line, title=rest)
+                words[SHARED] += _words(rest)
+        else:
+            problem(
+                file_line,
+                f"unknown block {line.strip()!r}: open a block with ::: for hurt, "
+                "::: for broke or ::: exercise Short title",
+            )
+        close(SHARED, start)
+        opened = block
+    if opened is not None:
+        problem(opened.line, "this block is never closed: end it with a ::: line")
+    close(SHARED, start)
+    return (parts if ok else None), words
 
 
 def _parse_your_turn(
@@ -532,6 +724,16 @@ def _parse_your_turn(
             )
             ok = False
             break
+        if FENCE.match(line):
+            errors.append(
+                ContentError(
+                    source.path,
+                    file_line,
+                    'no ::: blocks inside "## Your Turn": put role parts and exercises above it',
+                )
+            )
+            ok = False
+            continue
         question = QUESTION.match(line)
         if not question:
             if line.strip() and not prompts:
@@ -555,7 +757,21 @@ def _parse_your_turn(
             )
             ok = False
             continue
-        prompt_id = found["id"].strip()
+        prompt_id, role = found["id"].strip(), ""
+        with_role = PROMPT_ROLE.match(prompt_id)
+        if with_role:
+            prompt_id, role = with_role["id"], with_role["role"]
+            if role not in ROLES:
+                errors.append(
+                    ContentError(
+                        source.path,
+                        file_line,
+                        f"unknown role {role!r} on a question: write {{#{prompt_id} for=hurt}} "
+                        f"or {{#{prompt_id} for=broke}}",
+                    )
+                )
+                ok = False
+                continue
         if not SLUG.match(prompt_id):
             errors.append(
                 ContentError(
@@ -581,7 +797,9 @@ def _parse_your_turn(
             errors.append(ContentError(source.path, file_line, "question has no text"))
             ok = False
             continue
-        prompts.append(Prompt(id=prompt_id, text=text, order=len(prompts) + 1, line=file_line))
+        prompts.append(
+            Prompt(id=prompt_id, text=text, order=len(prompts) + 1, line=file_line, role=role)
+        )
     if ok and not prompts:
         errors.append(
             ContentError(
@@ -644,3 +862,66 @@ def _check_links(stages: list[Stage], errors: list[ContentError]) -> None:
                             f"link to a lesson that does not exist: lesson:{target}",
                         )
                     )
+
+
+def check_limits(course: Course, limits: Limits = LIMITS) -> list[ContentError]:
+    """The course's size and shape, as `path:line: message` problems (the format is
+    `load_course`'s to check; this asks whether there is enough, and not too much)."""
+    errors = []
+    for stage in course.stages:
+        if len(stage.lessons) < limits.min_lessons_per_stage:
+            errors.append(
+                ContentError(
+                    stage.path,
+                    1,
+                    f"this stage has {len(stage.lessons)} lesson(s); "
+                    f"it needs at least {limits.min_lessons_per_stage}",
+                )
+            )
+    low, high = limits.shared_words
+    asked_low, asked_high = limits.questions_per_role
+    for lesson in course.lessons:
+        if not low <= lesson.shared_words <= high:
+            errors.append(
+                ContentError(
+                    lesson.path,
+                    1,
+                    f"the shared text (all but the role parts) is {lesson.shared_words} "
+                    f"words; write {low} to {high}",
+                )
+            )
+        if not any(prompt.role for prompt in lesson.prompts) and not (
+            asked_low <= len(lesson.prompts) <= asked_high
+        ):
+            errors.append(
+                ContentError(
+                    lesson.path,
+                    1,
+                    f'"Your Turn" asks {len(lesson.prompts)} question(s); '
+                    f"ask {asked_low} to {asked_high}",
+                )
+            )
+        for role in ROLES:
+            reading = lesson.shared_words + lesson.role_words.get(role, 0)
+            if reading > limits.max_role_words:
+                errors.append(
+                    ContentError(
+                        lesson.path,
+                        1,
+                        f"the reading for {role} (shared text and its parts) is {reading} "
+                        f"words; the limit is {limits.max_role_words}",
+                    )
+                )
+            asked = sum(1 for prompt in lesson.prompts if prompt.role in ("", role))
+            if any(prompt.role for prompt in lesson.prompts) and not (
+                asked_low <= asked <= asked_high
+            ):
+                errors.append(
+                    ContentError(
+                        lesson.path,
+                        1,
+                        f"{role} is asked {asked} question(s) (for everyone and for={role}); "
+                        f"ask {asked_low} to {asked_high}",
+                    )
+                )
+    return errors

@@ -27,7 +27,7 @@ class StageQuerySet(ContentQuerySet):
         stages = list(self.current())
         by_stage: dict[int, list[Lesson]] = {stage.pk: [] for stage in stages}
         lessons = Lesson.objects.current().filter(stage__retired_at__isnull=True)
-        for lesson in lessons.defer("body_html", "your_turn_intro", "source_path", "source_hash"):
+        for lesson in lessons.defer("parts", "your_turn_intro", "source_path", "source_hash"):
             by_stage[lesson.stage_id].append(lesson)
         for stage in stages:
             stage.current_lessons = by_stage[stage.pk]
@@ -67,7 +67,11 @@ class Lesson(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField()
     order = models.PositiveIntegerField()
-    body_html = models.TextField(help_text="Rendered and sanitised once, at sync.")
+    parts = models.JSONField(
+        default=list,
+        help_text="The body in reading order, rendered and sanitised once, at sync: "
+        'a list of {"kind": shared|role|exercise, "role", "title", "html"}.',
+    )
     your_turn_intro = models.TextField(blank=True)
     word_count = models.PositiveIntegerField(default=0)
     reading_minutes = models.PositiveIntegerField(default=1)
@@ -100,6 +104,12 @@ class Prompt(models.Model):
     text = models.TextField()
     text_html = models.TextField()
     order = models.PositiveIntegerField()
+    role = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("hurt", "The spouse who was hurt"), ("broke", "The spouse who broke trust")],
+        help_text="Blank: a question for everyone.",
+    )
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = ContentQuerySet.as_manager()

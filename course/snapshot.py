@@ -70,7 +70,7 @@ class CourseCopy:
         gone = slugs - current.keys()
         if gone:
             retired = Prompt.objects.filter(slug__in=gone).select_related("lesson__stage")
-            found += retired.defer("lesson__body_html")
+            found += retired.defer("lesson__parts")
         return sorted(found, key=in_course_order)
 
 

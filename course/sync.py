@@ -4,8 +4,11 @@ Rows are matched by their stable ids. Content that disappears from the files is
 retired (hidden from readers), never deleted, so answers and progress that point at
 it are kept; content that comes back is brought back.
 
+Each lesson's body is stored as its parts (shared text, role parts, exercises) in reading
+order, each already rendered and sanitised, so no request parses Markdown.
+
 Rendering Markdown is most of the cost, so a lesson whose source_hash is already in the
-database takes its HTML (and its questions' HTML) from there instead of rendering again.
+database takes its parts (and its questions' HTML) from there instead of rendering again.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ def sync_course(course: content.Course) -> SyncReport:
             "stage",
         )
         old_lessons, old_prompts = _rows(Lesson), _rows(Prompt)
-        stored = {row.source_hash: row.body_html for row in old_lessons.values()}
+        stored = {row.source_hash: row.parts for row in old_lessons.values()}
 
         def prompt_html(lesson: content.Lesson, prompt: content.Prompt) -> str:
             row = old_prompts.get(prompt.id)
@@ -121,7 +124,7 @@ def sync_course(course: content.Course) -> SyncReport:
                     "title": lesson.title,
                     "summary": lesson.summary,
                     "order": lesson.order,
-                    "body_html": stored.get(lesson.source_hash) or lesson.body_html,
+                    "parts": stored.get(lesson.source_hash) or lesson.parts_html,
                     "your_turn_intro": lesson.your_turn_intro,
                     "word_count": lesson.word_count,
                     "reading_minutes": lesson.reading_minutes,
@@ -144,6 +147,7 @@ def sync_course(course: content.Course) -> SyncReport:
                     "text": prompt.text,
                     "text_html": prompt_html(lesson, prompt),
                     "order": prompt.order,
+                    "role": prompt.role,
                 }
                 for lesson in course.lessons
                 for prompt in lesson.prompts

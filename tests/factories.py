@@ -141,3 +141,46 @@ def signed_in(user) -> Client:
     assert response.status_code == 302, "reauthentication failed"
     assert browser.get("/healthz").status_code == 200
     return browser
+
+
+ROLE_LESSON = """---
+id: two-roles
+title: Two roles, one lesson
+summary: A lesson with a part for each of you.
+order: 90
+public: true
+---
+Shared-part: words for both of you, about trust.
+
+## Where each of you is
+
+::: for hurt
+### What helps
+Hurt-part: rest is allowed, and so is asking for help.
+:::
+
+::: for broke
+### What helps
+Broke-part: answer questions without defending yourself.
+:::
+
+::: exercise A ten-minute talk
+1. Set a timer for ten minutes.
+2. Take turns; stop when the timer rings.
+:::
+
+## Your Turn
+
+1. What did you notice together? {#two-roles-all}
+2. What do you need this week? {#two-roles-hurt for=hurt}
+3. What can you offer this week? {#two-roles-broke for=broke}
+"""
+
+
+def publish_role_lesson(settings, tmp_path: Path, text: str = ROLE_LESSON) -> str:
+    """The real course plus one public lesson (by default ROLE_LESSON, with a part and a
+    question for each role); returns the lesson's URL."""
+    folder = copy_real_content(tmp_path)
+    (folder / "honesty" / "90-two-roles.md").write_text(text, encoding="utf-8")
+    sync(settings, folder)
+    return "/course/two-roles/"

@@ -20,7 +20,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from course.content import ContentError, Lesson, load_course
+from course.content import (
+    DEEPER_COURSE,
+    LIMITS,
+    TODAYS_COURSE,
+    ContentError,
+    Lesson,
+    check_limits,
+    load_course,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_OVERLAP = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
@@ -438,10 +446,22 @@ def test_the_system_check_lists_every_problem(root, settings, db):
     assert message.count("trellis.E001") == 2
 
 
-def test_the_system_check_passes_a_valid_folder(root, settings, db):
-    settings.CONTENT_DIR = root
+def test_the_system_check_passes_a_valid_folder(tmp_path, settings, db):
+    settings.CONTENT_DIR = full_course(tmp_path / "content", LIMITS)
 
     call_command("check")
+
+
+def test_the_system_check_holds_the_course_to_its_limits(root, settings, db):
+    settings.CONTENT_DIR = root
+
+    with pytest.raises(SystemCheckError) as failure:
+        call_command("check")
+
+    message = str(failure.value)
+    assert "content/honesty/_stage.md:1: this stage has 1 lesson(s); it needs at least" in message
+    assert "content/safety/01-second.md:1: the shared text (all but the role parts) is" in message
+    assert message.count("trellis.E002") == 4
 
 
 def test_manage_py_check_reports_all_problems_without_a_traceback(root):
@@ -472,6 +492,308 @@ def test_manage_py_check_reports_all_problems_without_a_traceback(root):
     ]
 
 
+# --- roles, exercises and private lessons ----------------------------------------------
+
+BLOCKS = """Shared opening words.
+
+::: for hurt
+Words for the hurt spouse.
+
+### What helps
+:::
+
+Shared middle words.
+
+::: for broke
+Words for the spouse who broke trust.
+
+### What helps
+:::
+
+::: exercise A talk with a timer
+1. Set a timer.
+:::
+"""
+
+
+def words(count: int) -> str:
+    """`count` words of plain text, in paragraphs of fifty."""
+    chunks = [" ".join(["word"] * 50)] * (count // 50) + [" ".join(["word"] * (count % 50))]
+    return "\n\n".join(chunk for chunk in chunks if chunk) + "\n"
+
+
+def one_lesson(root: Path, **parts) -> Lesson:
+    write(root, "honesty/02-roles.md", lesson_file("roles", order=2, **parts))
+    course = load_course(root)
+    assert [str(error) for error in course.errors] == []
+    return next(lesson for lesson in course.lessons if lesson.id == "roles")
+
+
+def test_role_blocks_and_exercises_become_parts_in_reading_order(root):
+    lesson = one_lesson(root, body=BLOCKS)
+
+    assert [(part.kind, part.role, part.title, part.line) for part in lesson.parts] == [
+        ("shared", "", "", 7),
+        ("role", "hurt", "", 9),
+        ("shared", "", "", 15),
+        ("role", "broke", "", 17),
+        ("exercise", "", "A talk with a timer", 23),
+    ]
+    assert lesson.parts[1].markdown == "Words for the hurt spouse.\n\n### What helps"
+    assert lesson.parts[4].markdown == "1. Set a timer."
+
+
+def test_parts_render_with_headings_unique_across_the_lesson(root):
+    lesson = one_lesson(root, body=BLOCKS)
+
+    html = lesson.parts_html
+
+    assert [(part["kind"], part["role"], part["title"]) for part in html] == [
+        ("shared", "", ""),
+        ("role", "hurt", ""),
+        ("shared", "", ""),
+        ("role", "broke", ""),
+        ("exercise", "", "A talk with a timer"),
+    ]
+    assert '<h3 id="what-helps">What helps</h3>' in html[1]["html"]
+    assert '<h3 id="what-helps-2">What helps</h3>' in html[3]["html"]
+    assert ":::" not in "".join(part["html"] for part in html)
+
+
+def test_words_are_counted_for_the_shared_text_and_for_each_role(root):
+    body = "one two three\n\n::: for hurt\nfour five\n:::\n\n::: exercise Talk now\nsix\n:::\n"
+    your_turn = "## Your Turn\n\n1. Q? {#q-a}\n2. R? {#q-b for=hurt}\n"
+
+    lesson = one_lesson(root, body=body, your_turn=your_turn)
+
+    # one two three, Talk now, six; Your Turn; 1 Q q a; 2 R q b for hurt
+    assert lesson.shared_words == 3 + 2 + 1 + 2 + 4 + 6
+    assert lesson.role_words == {"hurt": 2, "broke": 0}
+    assert lesson.word_count == 18 + 2
+
+
+def test_questions_may_be_for_one_role(root):
+    your_turn = (
+        "## Your Turn\n\n1. For all? {#q-all}\n2. Hurt? {#q-hurt for=hurt}\n"
+        "3. Broke? {#q-broke  for=broke}\n"
+    )
+
+    lesson = one_lesson(root, your_turn=your_turn)
+
+    assert [(prompt.id, prompt.text, prompt.role) for prompt in lesson.prompts] == [
+        ("q-all", "For all?", ""),
+        ("q-hurt", "Hurt?", "hurt"),
+        ("q-broke", "Broke?", "broke"),
+    ]
+
+
+def test_private_true_marks_the_lesson_private(root):
+    front = "id: roles\ntitle: Roles\nsummary: S\norder: 2\nprivate: true"
+
+    assert one_lesson(root, front=front).private is True
+    assert all(not lesson.private for lesson in load_course(root).lessons if lesson.id != "roles")
+
+
+def test_private_must_be_true_or_false(root):
+    front = "id: roles\ntitle: Roles\nsummary: S\norder: 2\nprivate: sometimes"
+    write(root, "honesty/02-roles.md", lesson_file("roles", front=front))
+
+    assert problems(root) == ["content/honesty/02-roles.md:6: private must be true or false"]
+
+
+TURN = "## Your Turn\n\n1. Why? {#q-why}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "your_turn", "expected"),
+    [
+        (
+            "Words.\n\n::: for hurt\nFor you.\n",
+            TURN,
+            ["9: this block is never closed: end it with a ::: line"],
+        ),
+        (
+            "Words.\n:::\nMore.\n",
+            TURN,
+            ["8: ::: closes nothing: no block was opened above it"],
+        ),
+        (
+            "::: for spouse\nWords.\n:::\n",
+            TURN,
+            ["7: unknown role 'spouse': write ::: for hurt or ::: for broke"],
+        ),
+        (
+            "::: for\nWords.\n:::\n",
+            TURN,
+            ["7: a role block needs a role: ::: for hurt or ::: for broke"],
+        ),
+        (
+            "::: for hurt\nWords.\n::: for broke\nMore.\n:::\n",
+            TURN,
+            ["9: blocks may not nest: close the block opened on line 7 with ::: first"],
+        ),
+        (
+            "::: exercise\nSteps.\n:::\n",
+            TURN,
+            ["7: an exercise needs a title: ::: exercise Short title"],
+        ),
+        (
+            "::: aside\nWords.\n:::\n",
+            TURN,
+            [
+                "7: unknown block '::: aside': open a block with ::: for hurt, "
+                "::: for broke or ::: exercise Short title"
+            ],
+        ),
+        (
+            "::: for broke\n## Big heading\n# Bigger\n### Fine\n:::\n",
+            TURN,
+            [
+                "8: no # or ## heading inside a ::: block: use ### (or close the block first)",
+                "9: no # or ## heading inside a ::: block: use ### (or close the block first)",
+            ],
+        ),
+        (
+            "Words.\n",
+            "## Your Turn\n\n1. Why? {#q-why}\n::: for hurt\n2. How? {#q-how}\n:::\n",
+            [
+                '12: no ::: blocks inside "## Your Turn": put role parts and exercises above it',
+                '14: no ::: blocks inside "## Your Turn": put role parts and exercises above it',
+            ],
+        ),
+        (
+            "Words.\n",
+            "## Your Turn\n\n1. Why? {#q-why for=everyone}\n2. How? {#q-how for=}\n",
+            [
+                "11: unknown role 'everyone' on a question: write {#q-why for=hurt} "
+                "or {#q-why for=broke}",
+                "12: unknown role '' on a question: write {#q-how for=hurt} or {#q-how for=broke}",
+            ],
+        ),
+        (
+            f"::: exercise {'T' * 201}\nSteps.\n:::\n",
+            TURN,
+            ["7: exercise title is 201 characters long; the limit is 200"],
+        ),
+    ],
+    ids=[
+        "unclosed",
+        "stray-close",
+        "unknown-role",
+        "no-role",
+        "nested",
+        "exercise-without-title",
+        "unknown-block",
+        "big-heading-inside",
+        "block-in-your-turn",
+        "unknown-question-role",
+        "long-exercise-title",
+    ],
+)
+def test_a_malformed_block_is_one_problem_on_its_line(root, body, your_turn, expected):
+    write(root, "honesty/02-bad.md", lesson_file("bad", order=2, body=body, your_turn=your_turn))
+
+    course = load_course(root)
+
+    assert problems(root) == [f"content/honesty/02-bad.md:{line}" for line in expected]
+    assert "bad" not in [lesson.id for lesson in course.lessons]
+
+
+# --- the limits: how long, how many --------------------------------------------------------
+
+
+def full_course(content: Path, limits) -> Path:
+    """Two stages that meet `limits` at their lower ends."""
+    low = limits.shared_words[0]
+    for order, stage in enumerate(("honesty", "safety"), start=1):
+        write(content, f"{stage}/_stage.md", stage_file(stage, order))
+        for number in range(1, limits.min_lessons_per_stage + 1):
+            lesson_id = f"{stage}-{number}"
+            text = lesson_file(lesson_id, order=number, body=words(low))
+            write(content, f"{stage}/{number:02}-{lesson_id}.md", text)
+    return content
+
+
+def limit_problems(content: Path, limits) -> list[str]:
+    course = load_course(content)
+    assert course.errors == []
+    return [str(problem) for problem in check_limits(course, limits)]
+
+
+def test_the_deeper_course_limits_are_the_ones_agreed():
+    assert DEEPER_COURSE.min_lessons_per_stage == 8
+    assert DEEPER_COURSE.shared_words == (600, 1300)
+    assert DEEPER_COURSE.max_role_words == 2000  # under 10 minutes at 200 words a minute
+    assert DEEPER_COURSE.questions_per_role == (2, 4)
+
+
+def test_a_course_within_the_deeper_limits_passes(tmp_path):
+    assert limit_problems(full_course(tmp_path / "content", DEEPER_COURSE), DEEPER_COURSE) == []
+
+
+def test_the_deeper_course_needs_eight_lessons_a_stage_and_600_words(tmp_path):
+    content = full_course(tmp_path / "content", TODAYS_COURSE)
+
+    found = limit_problems(content, DEEPER_COURSE)
+
+    assert "content/honesty/_stage.md:1: this stage has 4 lesson(s); it needs at least 8" in found
+    assert "content/safety/_stage.md:1: this stage has 4 lesson(s); it needs at least 8" in found
+    too_short = [problem for problem in found if "write 600 to 1300" in problem]
+    assert len(too_short) == 8
+    assert too_short[0].startswith("content/honesty/01-honesty-1.md:1: the shared text (all ")
+
+
+def test_shared_text_over_the_limit_is_reported(tmp_path):
+    content = full_course(tmp_path / "content", DEEPER_COURSE)
+    write(content, "safety/01-safety-1.md", lesson_file("safety-1", body=words(1300)))
+
+    assert limit_problems(content, DEEPER_COURSE) == [
+        "content/safety/01-safety-1.md:1: the shared text (all but the role parts) is 1321 "
+        "words; write 600 to 1300"
+    ]
+
+
+def test_role_parts_count_toward_one_roles_reading_not_the_shared_text(tmp_path):
+    content = full_course(tmp_path / "content", DEEPER_COURSE)
+    body = words(900) + "\n::: for hurt\n" + words(1100) + ":::\n\n::: for broke\n" + words(1079)
+    write(content, "safety/01-safety-1.md", lesson_file("safety-1", body=body + ":::\n"))
+
+    # 900 shared words and 21 in Your Turn: hurt reads 2021, broke reads exactly 2000.
+    assert limit_problems(content, DEEPER_COURSE) == [
+        "content/safety/01-safety-1.md:1: the reading for hurt (shared text and its parts) "
+        "is 2021 words; the limit is 2000"
+    ]
+
+
+def test_a_lesson_without_role_questions_asks_two_to_four(tmp_path):
+    content = full_course(tmp_path / "content", DEEPER_COURSE)
+    questions = "".join(f"{n}. Why {n}? {{#s-{n}}}\n" for n in range(1, 6))
+    text = lesson_file("safety-1", body=words(600), your_turn=f"## Your Turn\n\n{questions}")
+    write(content, "safety/01-safety-1.md", text)
+
+    assert limit_problems(content, DEEPER_COURSE) == [
+        'content/safety/01-safety-1.md:1: "Your Turn" asks 5 question(s); ask 2 to 4'
+    ]
+
+
+def test_each_role_is_asked_two_to_four_questions(tmp_path):
+    content = full_course(tmp_path / "content", DEEPER_COURSE)
+    your_turn = (
+        "## Your Turn\n\n1. Hurt? {#s-hurt for=hurt}\n2. Broke? {#s-broke-0 for=broke}\n"
+        "3. Broke? {#s-broke-1 for=broke}\n4. Broke? {#s-broke-2 for=broke}\n"
+        "5. Broke? {#s-broke-3 for=broke}\n6. Broke? {#s-broke-4 for=broke}\n"
+    )
+    text = lesson_file("safety-1", body=words(600), your_turn=your_turn)
+    write(content, "safety/01-safety-1.md", text)
+
+    assert limit_problems(content, DEEPER_COURSE) == [
+        "content/safety/01-safety-1.md:1: hurt is asked 1 question(s) (for everyone and "
+        "for=hurt); ask 2 to 4",
+        "content/safety/01-safety-1.md:1: broke is asked 5 question(s) (for everyone and "
+        "for=broke); ask 2 to 4",
+    ]
+
+
 # --- the real course ------------------------------------------------------------------
 
 
@@ -491,13 +813,13 @@ def test_the_real_course_has_three_stages_in_order(course):
 
 
 def test_every_real_lesson_is_the_right_length(course):
-    wrong = [
-        f"{lesson.path}: {lesson.word_count} words, {len(lesson.prompts)} questions"
-        for lesson in course.lessons
-        if not (500 <= lesson.word_count <= 1200 and 2 <= len(lesson.prompts) <= 4)
-    ]
-    assert wrong == []
+    assert [str(problem) for problem in check_limits(course)] == []
     assert len(course.lessons) >= 12
+
+
+def test_the_safety_lesson_is_private(course):
+    private = [lesson.id for lesson in course.lessons if lesson.private]
+    assert private == [django_settings.SAFETY_LESSON]
 
 
 def test_the_safety_lesson_is_public(course):
@@ -530,6 +852,8 @@ FRONT_LINES = st.sampled_from(
         "order: 1",
         "order: -3",
         "public: yes",
+        "private: true",
+        "private: 1",
         "stage: honesty",
         "stage: trust",
         "<<: {id: Not Slug, order: x, stage: z, public: 2}",
@@ -553,6 +877,16 @@ BODY_LINES = st.sampled_from(
         "<script>alert(1)</script>",
         "\t- item",
         "",
+        ":::",
+        "::: for hurt",
+        "::: for broke",
+        "::: for nobody",
+        "::: for",
+        "::: exercise Talk it through",
+        "::: exercise",
+        "::::",
+        "1. For one role? {#q-c for=hurt}",
+        "2. For no role? {#q-d for=everyone}",
     ]
 )
 ANY_LINE = st.text(max_size=20)
@@ -628,3 +962,48 @@ def test_any_front_matter_gives_a_lesson_or_errors(front):
     if not errors:
         assert lessons[0].id == front["id"]
         assert lessons[0].order == front["order"]
+
+
+SAFE_LINES = st.lists(
+    st.sampled_from(["Plain words here.", "### A small heading", "- a list item", "> a quote", ""]),
+    max_size=4,
+)
+SEGMENTS = st.lists(
+    st.tuples(st.sampled_from(["shared", "hurt", "broke", "exercise"]), SAFE_LINES), max_size=8
+)
+
+
+@PROPERTY
+@given(SEGMENTS)
+def test_well_formed_blocks_give_their_parts_in_order(segments):
+    body = []
+    for kind, lines in segments:
+        if kind == "shared":
+            body += lines
+        else:
+            body += [f"::: exercise Do {kind}" if kind == "exercise" else f"::: for {kind}"]
+            body += [*lines, ":::"]
+    text = lesson_file("lesson-a", body="\n".join(body))
+
+    lessons, errors = load_one(text.encode("utf-8"))
+
+    assert errors == []
+    [lesson] = lessons
+    # Shared lines between two blocks make one part (a block, even empty, splits them);
+    # a part with no text is left out.
+    wanted: list[tuple[str, str]] = []
+    shared_open = False
+    for kind, lines in segments:
+        has_text = any(line.strip() for line in lines)
+        if kind == "shared":
+            if has_text and not shared_open:
+                wanted.append(("shared", ""))
+                shared_open = True
+            continue
+        shared_open = False
+        if has_text:
+            wanted.append(("exercise", "") if kind == "exercise" else ("role", kind))
+    assert [(part.kind, part.role) for part in lesson.parts] == wanted
+    assert lesson.role_words["hurt"] == sum(
+        len(re.findall(r"\w+", "\n".join(lines))) for kind, lines in segments if kind == "hurt"
+    )

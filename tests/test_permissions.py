@@ -114,6 +114,8 @@ EXPECTED = {
     "us:walk_together": POST_ONLY,
     "us:unlink": REAUTH,
     "accounts:account": SIGNED_IN_PAGE,
+    # Where each spouse stands is their own: the page shows only the viewer's answer.
+    "accounts:role": SIGNED_IN_PAGE,
     "accounts:activity": SIGNED_IN_PAGE,
     "accounts:dismiss_notice": POST_ONLY,
     "accounts:sign_out_everywhere": POST_ONLY,

@@ -40,6 +40,10 @@ def lesson_path(folder, slug):
     return next(path for path in folder.rglob("*.md") if f"\nid: {slug}\n" in path.read_text())
 
 
+def body_html(slug: str) -> str:
+    return "".join(part["html"] for part in Lesson.objects.get(slug=slug).parts)
+
+
 def snapshot() -> list[tuple]:
     return [
         *Stage.objects.values_list(),
@@ -251,7 +255,7 @@ def test_invalid_content_in_a_fresh_database_adds_nothing(content_dir, db):
 def test_headings_get_anchors_and_lesson_links_become_course_urls(content_dir, db):
     sync()
 
-    html = Lesson.objects.get(slug=FIRST).body_html
+    html = body_html(FIRST)
 
     assert '<h2 id="building-on-solid-ground">Building on solid ground</h2>' in html
     assert f'href="/course/{SECOND}/"' in html
@@ -271,7 +275,7 @@ def test_unsafe_html_in_a_lesson_is_stripped(content_dir, db, client):
     )
     sync()
 
-    html = Lesson.objects.get(slug=FIRST).body_html
+    html = body_html(FIRST)
     page = client.get(f"/course/{FIRST}/").content.decode()
 
     for text in (html, page):
@@ -312,7 +316,7 @@ def test_editing_a_lesson_body_and_question_renders_them_again(content_dir, db):
 
     assert f"changed: lesson {FIRST}" in output
     assert "changed: prompt honesty-everyday-truth" in output
-    html = Lesson.objects.get(slug=FIRST).body_html
+    html = body_html(FIRST)
     assert '<h2 id="building-on-firm-ground">Building on firm ground</h2>' in html
     assert "solid ground" not in html
     prompt = Prompt.objects.get(slug="honesty-everyday-truth")
@@ -332,7 +336,151 @@ def test_a_large_course_renders_the_same_as_one_lesson_at_a_time(content_dir, db
     rows = Lesson.objects.all()
     assert len(rows) == len(expected) == 133
     for row in rows:
-        assert row.body_html == expected[row.slug].body_html, row.slug
+        assert row.parts == expected[row.slug].parts_html, row.slug
     for prompt in Prompt.objects.select_related("lesson"):
         lesson = expected[prompt.lesson.slug]
         assert prompt.text_html == next(p.text_html for p in lesson.prompts if p.id == prompt.slug)
+
+
+# --- roles, exercises and private lessons ----------------------------------------------
+
+ROLE_LESSON = """---
+id: roles-lesson
+title: Two roles
+summary: A lesson with parts for each role.
+order: 9
+private: true
+---
+Shared words for both of you.
+
+::: for hurt
+Words for the spouse who was hurt.
+<script>alert("hurt")</script>
+:::
+
+::: for broke
+Words for the spouse who broke trust, and [the first lesson](lesson:why-honesty-comes-first).
+:::
+
+::: exercise Ten minutes, one timer
+1. Set a timer for ten minutes.
+2. <b onclick="steal()">Take turns</b>.
+:::
+
+## Your Turn
+
+1. What do you both notice? {#roles-all}
+2. What do you need now? {#roles-hurt for=hurt}
+3. What will you offer? {#roles-broke for=broke}
+"""
+
+
+def add_role_lesson(content_dir) -> Path:
+    path = content_dir / "honesty" / "09-roles-lesson.md"
+    path.write_text(ROLE_LESSON, encoding="utf-8")
+    return path
+
+
+def test_parts_are_stored_rendered_in_reading_order(content_dir, db):
+    add_role_lesson(content_dir)
+
+    sync()
+
+    lesson = Lesson.objects.get(slug="roles-lesson")
+    assert [(part["kind"], part["role"], part["title"]) for part in lesson.parts] == [
+        ("shared", "", ""),
+        ("role", "hurt", ""),
+        ("role", "broke", ""),
+        ("exercise", "", "Ten minutes, one timer"),
+    ]
+    shared, hurt, broke, exercise = (part["html"] for part in lesson.parts)
+    assert shared == "<p>Shared words for both of you.</p>"
+    assert "<p>Words for the spouse who was hurt.</p>" in hurt
+    assert "alert(" not in hurt
+    assert f'href="/course/{FIRST}/"' in broke
+    assert "<ol>" in exercise
+    assert "Take turns" in exercise
+    assert "onclick" not in exercise
+    assert "steal()" not in exercise
+    assert lesson.private is True
+    assert list(lesson.prompts.order_by("order").values_list("slug", "role")) == [
+        ("roles-all", ""),
+        ("roles-hurt", "hurt"),
+        ("roles-broke", "broke"),
+    ]
+
+
+def test_the_safety_lesson_is_stored_private_and_no_other(content_dir, db, settings):
+    sync()
+
+    assert list(Lesson.objects.filter(private=True).values_list("slug", flat=True)) == [
+        settings.SAFETY_LESSON
+    ]
+
+
+def test_editing_a_role_part_or_a_questions_role_changes_it_in_place(content_dir, db):
+    path = add_role_lesson(content_dir)
+    sync()
+    row = Lesson.objects.get(slug="roles-lesson")
+    path.write_text(
+        ROLE_LESSON.replace("who was hurt.", "who was hurt, in new words.")
+        .replace("{#roles-broke for=broke}", "{#roles-broke}")
+        .replace("private: true\n", ""),
+        encoding="utf-8",
+    )
+
+    output = sync()
+
+    assert "changed: lesson roles-lesson" in output
+    assert "changed: prompt roles-broke" in output
+    row.refresh_from_db()
+    assert "who was hurt, in new words." in row.parts[1]["html"]
+    assert row.private is False
+    assert Prompt.objects.get(slug="roles-broke").role == ""
+
+
+def test_a_malformed_block_changes_nothing(content_dir, db):
+    sync()
+    before = snapshot()
+    path = lesson_path(content_dir, FIRST)
+    path.write_text(path.read_text().replace("title: Why honesty comes first", "title: Edited"))
+    add_role_lesson(content_dir).write_text(
+        ROLE_LESSON.replace("Words for the spouse who was hurt.", "::: for hurt"),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError) as failure:
+        sync()
+
+    assert (
+        "content/honesty/09-roles-lesson.md:11: blocks may not nest: close the block opened "
+        "on line 10 with ::: first"
+    ) in str(failure.value)
+    assert snapshot() == before
+
+
+def test_the_migration_keeps_each_lessons_html_as_its_shared_part(transactional_db):
+    """Pages must read right between the migration and the next sync."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        ("course", "0005_content_revision"),
+        ("course", "0007_roles_and_private_lessons"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps
+    stage = old.get_model("course", "Stage").objects.create(slug="s", title="S", order=1)
+    old.get_model("course", "Lesson").objects.create(
+        slug="l", stage=stage, title="L", summary="S", order=1, body_html="<p>Kept.</p>"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+    new = executor.loader.project_state([after]).apps
+    lesson = new.get_model("course", "Lesson").objects.get(slug="l")
+
+    assert lesson.parts == [{"kind": "shared", "role": "", "title": "", "html": "<p>Kept.</p>"}]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -33,6 +33,8 @@ def export(request: HttpRequest) -> HttpResponse:
             "date_joined": user.date_joined,
             "notify_by_email": user.notify_by_email,
             "progress_shown": user.progress_shown,
+            "time_zone": user.time_zone,
+            "role": user.role,
         },
         **course_data(user),
         "invitations_sent": list(

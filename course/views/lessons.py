@@ -12,6 +12,7 @@ from course.journal import reach_for
 from course.journey import LOCKED
 from course.models import Answer, Completion, LastOpened, Lesson
 from course.progress import journey_for
+from course.roles import parts_for, prompts_for, question_label
 from course.snapshot import current_course
 
 
@@ -54,13 +55,20 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if not state.is_readable:
         return render(request, "course/locked.html", context)
 
-    context["lesson"], prompts = course.lesson_page(state.lesson.pk)
-    context["prompts"] = prompts
+    lesson, prompts = course.lesson_page(state.lesson.pk)
+    # A visitor reads as someone who has not said where they stand: every part, labelled.
+    role = request.user.role if request.user.is_authenticated else None
+    prompts = prompts_for(role, prompts)
+    context["lesson"] = lesson
+    context["parts"] = parts_for(role, lesson.parts)
+    labels = [question_label(role, prompt) for prompt in prompts]
+    context["questions"] = list(zip(prompts, labels, strict=True))
     if request.user.is_authenticated:
         mine = Answer.objects.of(request.user).filter(prompt__in=[p.slug for p in prompts])
         answers = {answer.prompt_id: answer for answer in mine}
         reach = reach_for(request.user, [p.slug for p in prompts])
-        context["answer_forms"] = AnswerFields.for_prompts(prompts, answers, reach)
+        forms = AnswerFields.for_prompts(prompts, answers, reach)
+        context["questions"] = list(zip(forms, labels, strict=True))
         if request.session.get("last_lesson") != slug:
             # The session remembers what we last stored, so re-reading costs no write.
             LastOpened.remember(request.user, state.lesson)

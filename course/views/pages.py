@@ -10,6 +10,7 @@ from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
 from course.journey import DONE
 from course.models import Answer, LastOpened
 from course.progress import journey_for
+from course.roles import prompts_for
 from course.snapshot import current_course
 
 
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     unanswered = [
         prompt
-        for prompt in course.prompts()
+        for prompt in prompts_for(request.user.role, course.prompts())
         if prompt.lesson.pk in finished and prompt.slug not in written
     ][:5]
     partner = partner_of(request.user)
