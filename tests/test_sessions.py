@@ -6,6 +6,7 @@ request on any worker. Each test signs alice in through the real form on two
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -136,7 +137,8 @@ def test_the_user_read_per_request_equals_the_orms(alice):
 def test_staff_sign_in_to_the_admin_through_allauths_form(db):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
-    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    staff = get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    EmailAddress.objects.create(user=staff, email=staff.email, primary=True, verified=True)
     browser = Client()
 
     sent_on = browser.get("/admin/login/?next=/admin/")
