@@ -77,6 +77,12 @@ class UnreadableText(str):
         text.token = token
         return text
 
+    def replace(self, *args, **kwargs) -> "UnreadableText":
+        """Cleaning (line endings, NUL bytes) cannot apply to words nobody can read: they
+        stay the stored token, so restoring an unreadable version copies it exactly
+        instead of saving this notice as the answer."""
+        return self
+
 
 def is_unreadable(text: str) -> bool:
     return isinstance(text, UnreadableText)

@@ -1,12 +1,15 @@
 """Journal text at rest: encrypted, and the key can be rotated without losing a word."""
 
+from datetime import timedelta
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from course.journal import save_answer
-from course.models import Answer, Prompt
+from course.models import Answer, AnswerVersion, Prompt
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -108,3 +111,22 @@ def test_key_rotation_refuses_to_call_unreadable_rows_rotated(one_unreadable_ans
     assert set(before) & set(raw_texts()), "the unreadable row was rewritten"
     settings.JOURNAL_KEYS = [NEW, OLD]
     assert Answer.objects.get(prompt_id=one_unreadable_answer).text == SECRET
+
+
+def test_restoring_an_unreadable_version_brings_back_its_words_not_the_notice(
+    settings, alice, content
+):
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    settings.JOURNAL_KEYS = [OLD]
+    answer(alice, prompt, SECRET)
+    AnswerVersion.objects.update(saved_at=timezone.now() - timedelta(hours=1))
+    settings.JOURNAL_KEYS = [NEW]
+    answer(alice, prompt, READABLE)
+
+    restored = signed_in(alice).post(f"/journal/{prompt}/history/1/restore/")
+
+    assert restored.status_code == 302
+    settings.JOURNAL_KEYS = [NEW, OLD]
+    current = Answer.objects.get(author=alice, prompt_id=prompt)
+    assert current.text == SECRET
+    assert [v.text for v in current.versions.order_by("version")] == [SECRET, READABLE, SECRET]
