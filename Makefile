@@ -14,13 +14,14 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || comman
 # The PostgreSQL database the load test may empty and fill (its name must end in _bench).
 LOADTEST_DATABASE_URL ?= postgres://trellis:trellis@127.0.0.1:5432/trellis_bench
 
-.PHONY: help run install install-dev install-load test lint format check pytest chromium wrk \
-	demo bench loadtest audit clean
+.PHONY: help run install install-dev install-load lock test lint format check pytest chromium \
+	wrk demo bench loadtest audit clean
 
 help:
 	@echo "make run       set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000"
 	@echo "make test      set up and run lint, system checks, migration check and the whole test suite"
 	@echo "make lint      ruff check and format check"
+	@echo "make lock      resolve dependencies again into uv.lock (after editing pyproject.toml)"
 	@echo "make demo      create a linked demo couple to sign in as"
 	@echo "make bench     wrk against eight pages vs a bare view, content sync, charts: docs/benchmark.md"
 	@echo "make loadtest  locust: 50 spouses for 60 s on SQLite and PostgreSQL, then check no save was lost"
@@ -33,17 +34,25 @@ $(PY):
 	$(BOOT_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(UV) pip install --quiet --python $(PY) -r pyproject.toml
+# Exactly the versions in uv.lock (--locked stops if pyproject.toml changed without
+# `make lock`); --inexact keeps uv itself and other extras already installed.
+SYNC := $(UV) sync --locked --inexact --quiet --python $(PY)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(PY)
+	$(SYNC)
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra dev
+$(VENV)/.installed-dev: pyproject.toml uv.lock | $(PY)
+	$(SYNC) --extra dev
 	@touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed-dev
-	$(UV) pip install --quiet --python $(PY) -r pyproject.toml --extra dev --extra load
+$(VENV)/.installed-load: pyproject.toml uv.lock $(VENV)/.installed-dev
+	$(SYNC) --extra dev --extra load
 	@touch $@
+
+# After changing dependencies in pyproject.toml: resolve again and commit uv.lock.
+lock: | $(PY)
+	$(UV) lock
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -259,22 +260,35 @@ SECURE_CSP = {
 # --- email ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Trellis <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every email is queued after the commit (accounts/mail.py) and sent by the worker
+# (`manage.py db_worker`) through the "outgoing" mailer.
+MAILERS = {"default": {"BACKEND": "accounts.mail.QueuedBackend"}}
 if DEBUG and not env_str("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS["outgoing"] = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST", "localhost"),
-                "port": env_int("EMAIL_PORT", 587),
-                "username": env_str("EMAIL_HOST_USER"),
-                "password": env_str("EMAIL_HOST_PASSWORD"),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 10,
-            },
-        }
+    MAILERS["outgoing"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 10,
+        },
     }
+# Tasks (so far: sending email) are rows in the database that `manage.py db_worker` runs.
+# In development they run in the request once it commits, so `make run` needs no worker
+# (TRELLIS_TASK_WORKER=true queues them as production does).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if env_bool("TRELLIS_TASK_WORKER", not DEBUG)
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
 
 # --- static files ---------------------------------------------------------------
 STATIC_URL = "static/"

@@ -5,12 +5,19 @@ from dataclasses import dataclass, field
 from django import forms
 from django.urls import reverse
 
+from course.encryption import is_unreadable
 from course.models import Answer, Prompt, Sharing
 
 ANSWER_HELP = "Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
 FORM_DAMAGED = (
     "Part of the form did not come through, so nothing was saved. Your words are below:"
     " save again to keep them (this replaces the answer saved before)."
+)
+
+
+UNREADABLE_KEPT = (
+    "The answer saved before cannot be read at the moment, so it cannot be changed yet and "
+    "is kept exactly as it was. Your new words are below: keep a copy and try again later."
 )
 
 
@@ -38,6 +45,13 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    # Set by answer_form when the stored answer cannot be decrypted (a missing key).
+    stored_unreadable = False
+
+    def clean(self):
+        if self.stored_unreadable:
+            self.add_error("text", UNREADABLE_KEPT)
+        return super().clean()
 
 
 class SearchForm(forms.Form):
@@ -51,7 +65,9 @@ def answer_form(prompt, answer=None, data=None) -> AnswerForm:
         "base_version": answer.version if answer else 0,
         "sharing": answer.current_sharing if answer else Sharing.PRIVATE,
     }
-    return AnswerForm(data, initial=initial, auto_id=f"{prompt.slug}-%s")
+    form = AnswerForm(data, initial=initial, auto_id=f"{prompt.slug}-%s")
+    form.stored_unreadable = answer is not None and is_unreadable(answer.text)
+    return form
 
 
 @dataclass

@@ -6,6 +6,7 @@ next request on any worker. Each test signs alice in through the real form on tw
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
@@ -131,7 +132,8 @@ def test_a_session_naming_nobody_is_a_visitor(alice, user_id):
 def test_staff_sign_in_to_the_admin_through_allauths_form(db):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
-    get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    staff = get_user_model().objects.create_superuser(email="admin@example.com", password=PASSWORD)
+    EmailAddress.objects.create(user=staff, email=staff.email, primary=True, verified=True)
     browser = Client()
 
     sent_on = browser.get("/admin/login/?next=/admin/")

@@ -105,3 +105,15 @@ def test_every_configuration_hides_who_has_an_account():
     production = run_manage("shell", "-c", show, **production_env())
     for result in (development, production):
         assert result.stdout.split()[-2:] == ["mandatory", "True"], result.stderr
+
+
+def test_production_queues_email_for_the_worker():
+    show = (
+        "from django.conf import settings; "
+        "print(settings.MAILERS['default']['BACKEND'], settings.TASKS['default']['BACKEND'])"
+    )
+    result = run_manage("shell", "-c", show, **production_env())
+    printed = result.stdout.split()[-2:]
+    assert printed == ["accounts.mail.QueuedBackend", "django_tasks_db.DatabaseBackend"], (
+        result.stderr
+    )

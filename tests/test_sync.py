@@ -465,8 +465,8 @@ def test_the_migration_keeps_each_lessons_html_as_its_shared_part(transactional_
     from django.db.migrations.executor import MigrationExecutor
 
     before, after = (
-        ("course", "0005_content_revision"),
-        ("course", "0007_roles_and_private_lessons"),
+        ("course", "0009_replies"),
+        ("course", "0012_drop_body_html"),
     )
     executor = MigrationExecutor(connection)
     executor.migrate([before])
