@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from accounts.links import couple_of
 from course.journal import save_answer
 from course.models import Answer, AnswerVersion, Prompt
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
@@ -50,7 +51,7 @@ def one_unreadable_answer(settings, alice, bob, content):
     answer(alice, first, SECRET)
     settings.JOURNAL_KEYS = [NEW]
     answer(alice, second, READABLE)
-    Answer.objects.update(sharing="shared")
+    Answer.objects.update(sharing="shared", shared_with=couple_of(alice))
     return first
 
 

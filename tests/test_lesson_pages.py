@@ -1,6 +1,7 @@
 """The outline and lesson pages as a visitor sees them, and what they cost in queries."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,13 @@ def test_the_first_lesson_is_open_to_visitors(client, content, course):
     assert response.status_code == 200
     page = response.content.decode()
     assert first.id == FIRST
-    assert "Honesty · lesson 1 of 4" in page
+    assert f"Honesty · lesson 1 of {len(course.stages[0].lessons)}" in page
     assert f'<h1 id="lesson-title">{escape(first.title)}</h1>' in page
-    assert '<h2 id="building-on-solid-ground">' in page
+    assert re.search(r'<h2 id="[a-z0-9-]+">', page), "section headings carry anchors"
     for prompt in first.prompts:
         assert f'id="prompt-{prompt.id}"' in page
         assert prompt.text_html in page
-    assert f'href="/course/{SECOND}/" rel="next"' in page
+    assert f'href="/course/{course.stages[0].lessons[1].id}/" rel="next"' in page
     assert 'rel="prev"' not in page
 
 
@@ -62,13 +63,15 @@ def test_other_lessons_send_visitors_to_sign_in(client, content):
     assert response["Location"] == f"/accounts/login/?next=/course/{SECOND}/"
 
 
-def test_the_public_safety_lesson_is_open_to_visitors(client, content):
+def test_the_public_safety_lesson_is_open_to_visitors(client, content, course):
+    safety = next(stage for stage in course.stages if stage.id == "safety")
+    position = [lesson.id for lesson in safety.lessons].index(SAFETY) + 1
     response = client.get(f"/course/{SAFETY}/")
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "When this course is not enough" in page
-    assert "Safety · lesson 4 of 4" in page
+    assert f"Safety · lesson {position} of {len(safety.lessons)}" in page
 
 
 def test_an_unknown_lesson_is_not_found(client, content):

@@ -71,11 +71,9 @@ def test_first_sync_mirrors_every_stage_lesson_and_prompt(content_dir, db):
     assert (first.stage.slug, first.order, first.title) == ("honesty", 1, "Why honesty comes first")
     assert first.source_path == "content/honesty/01-why-honesty-comes-first.md"
     assert first.reading_minutes == -(-first.word_count // 200)
-    assert [p.slug for p in first.prompts.order_by("order")] == [
-        "honesty-foundation-condition",
-        "honesty-small-truth-told",
-        "honesty-everyday-truth",
-    ]
+    (written,) = [lesson for lesson in course.lessons if lesson.id == FIRST]
+    assert [p.slug for p in first.prompts.order_by("order")] == [p.id for p in written.prompts]
+    assert first.prompts.filter(slug="honesty-foundation-condition").exists(), "kept ids"
 
 
 def test_ids_and_titles_at_their_length_limits_sync(content_dir, db):
@@ -141,13 +139,13 @@ def test_pages_show_a_sync_at_once_though_workers_keep_the_course(content_dir, d
     lesson_url = f"/course/{FIRST}/"
     for url in ["/course/", lesson_url, "/journal/"]:  # each page fills the copy it reads
         assert client.get(url).status_code == 200
-    assert "Most couples who come to this course" in client.get(lesson_url).content.decode()
+    assert "Most people who open this course" in client.get(lesson_url).content.decode()
     path = lesson_path(content_dir, FIRST)
     text = path.read_text()
     for old, new in [
         ("title: Why honesty comes first", "title: Honesty"),
-        ("Most couples who come to this course", "Many couples who begin this course"),
-        ("what shape do you think that foundation", "what state do you think that foundation"),
+        ("Most people who open this course", "Many people who begin this course"),
+        ("what shape is that ground in right now", "what state is that ground in right now"),
     ]:
         assert old in text
         text = text.replace(old, new)
@@ -159,12 +157,12 @@ def test_pages_show_a_sync_at_once_though_workers_keep_the_course(content_dir, d
     assert "Why honesty comes first" not in outline
     assert ">Honesty<" in outline
     lesson = client.get(lesson_url).content.decode()
-    assert "Many couples who begin this course" in lesson
-    assert "Most couples who come" not in lesson
-    assert "what state do you think that foundation" in lesson
+    assert "Many people who begin this course" in lesson
+    assert "Most people who open" not in lesson
+    assert "what state is that ground in right now" in lesson
     journal = client.get("/journal/").content.decode()
-    assert "what state do you think that foundation" in journal
-    assert "what shape do you think" not in journal
+    assert "what state is that ground in right now" in journal
+    assert "what shape is that ground" not in journal
 
 
 def test_renaming_a_file_keeps_the_lesson_row(content_dir, db):
@@ -334,7 +332,7 @@ def test_a_large_course_renders_the_same_as_one_lesson_at_a_time(content_dir, db
     sync()
 
     rows = Lesson.objects.all()
-    assert len(rows) == len(expected) == 133
+    assert len(rows) == len(expected) == 120 + len(load_course(REAL_CONTENT).lessons)
     for row in rows:
         assert row.parts == expected[row.slug].parts_html, row.slug
     for prompt in Prompt.objects.select_related("lesson"):

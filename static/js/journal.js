@@ -235,9 +235,15 @@
     form.addEventListener("change", function (event) {
       if (event.target.name === "sharing") schedule(0);
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
       // A normal submit carries the text; the draft stays until the next page confirms it.
       window.clearTimeout(timer);
+      if (!inFlight) return;
+      // An autosave on its way (a sharing choice clicked just before "Save answer") moves
+      // the version on: send the form once it has landed, with the version it brought,
+      // or the form would meet its own autosave as a conflict.
+      event.preventDefault();
+      inFlight.then(function (got) { if (got !== "conflict") form.submit(); });
     });
     // Back at this tab (perhaps after signing in again in another one): try again now.
     function retryNow() {
