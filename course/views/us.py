@@ -40,6 +40,13 @@ class ReplyForm(forms.Form):
     )
 
 
+PROGRESS_SHOWN = {
+    User.ProgressShown.STAGES: "{name} sees how far you are in each stage.",
+    User.ProgressShown.FINISHED: "{name} sees only the stages you have finished.",
+    User.ProgressShown.NOTHING: "{name} sees nothing of your progress.",
+}
+
+
 @dataclass
 class StageSummary:
     """One stage of the partner's progress, as they chose to show it: never a private
@@ -175,7 +182,9 @@ def our_journey(user, partner) -> dict:
         "partner": partner,
         "my_stages": mine.stages,
         "partner_stages": partner_progress(partner, stages, done[partner.pk]),
-        "progress_shown_label": user.get_progress_shown_display(),
+        "progress_shown_label": PROGRESS_SHOWN[user.progress_shown].format(
+            name=partner.display_name
+        ),
         "shared": shared,
         "waiting_for_me": [row for row in shared if row["waiting"]],
         "proposals_for_me": Commitment.objects.filter(
