@@ -33,7 +33,9 @@ def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content
     safety_section = page.locator("section.stage", has=page.locator("#stage-safety"))
     expect(safety_section.locator(".lesson-locked")).to_have_count(safety_locked)  # not public
     expect(safety_section.get_by_text("opens when you have finished")).to_be_visible()
-    expect(page.get_by_role("progressbar", name=re.compile(f"Honesty: 0 of {total}"))).to_be_visible()
+    expect(
+        page.get_by_role("progressbar", name=re.compile(f"Honesty: 0 of {total}"))
+    ).to_be_visible()
 
     page.goto(live_server.url + safety_first.get_absolute_url())
     expect(page.get_by_role("heading", name="This lesson is not open yet")).to_be_visible()
@@ -50,7 +52,9 @@ def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content
     expect(page.get_by_role("heading", level=1, name=safety_first.title)).to_be_visible()
     page.goto(live_server.url + "/course/")
     expect(safety_section.locator(".lesson-locked")).to_have_count(0)
-    expect(page.get_by_role("progressbar", name=re.compile(f"Honesty: {total} of {total}"))).to_be_visible()
+    expect(
+        page.get_by_role("progressbar", name=re.compile(f"Honesty: {total} of {total}"))
+    ).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     page.goto(live_server.url + "/accounts/login/")
