@@ -1,0 +1,127 @@
+"""Replies under shared answers, and the notices that tell a spouse something is new."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Notice
+from accounts.services import unlink
+from course.models import Reply
+from tests.conftest import make_person
+from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
+
+SHARED = "What I finally said out loud."
+
+
+def _prompts(count: int) -> list[str]:
+    slugs = []
+    for lesson in lesson_slugs("honesty"):
+        slugs += prompt_slugs(lesson)
+    return slugs[:count]
+
+
+def _queries(browser, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_partner_replies_and_both_see_it_and_the_author_is_told(alice, bob, content):
+    link(alice, bob)
+    shared = answer(alice, _prompts(1)[0], SHARED, sharing="shared")
+
+    response = signed_in(bob).post(
+        f"/us/answers/{shared.pk}/reply/", {"kind": "words", "text": "Thank you. Me too."}
+    )
+
+    assert response.status_code == 302
+    for person in (alice, bob):
+        page = signed_in(person).get("/us/").content.decode()
+        assert "Thank you. Me too." in page
+    home = signed_in(alice).get("/")
+    assert home.status_code == 200
+    assert "Bob replied on your page together." in home.content.decode()
+    assert Notice.objects.filter(user=alice, kind="replied").count() == 1
+
+
+def test_a_quick_acknowledgement_needs_no_words(alice, bob, content):
+    link(alice, bob)
+    shared = answer(alice, _prompts(1)[0], SHARED, sharing="shared")
+
+    signed_in(bob).post(f"/us/answers/{shared.pk}/reply/", {"kind": "talk"})
+
+    assert "I&#x27;d like to talk about this" in signed_in(alice).get("/us/").content.decode()
+
+
+def test_a_private_answer_cannot_be_replied_to_and_the_words_are_kept(alice, bob, content):
+    link(alice, bob)
+    private = answer(alice, _prompts(1)[0], "Only mine.")
+
+    response = signed_in(bob).post(
+        f"/us/answers/{private.pk}/reply/", {"kind": "words", "text": "My careful words"}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Only mine." not in page
+    assert not Reply.objects.exists()
+
+
+def test_a_stranger_cannot_reply_and_replies_end_with_the_link(alice, bob, content):
+    carol = make_person("Carol")
+    link(alice, bob)
+    shared = answer(alice, _prompts(1)[0], SHARED, sharing="shared")
+    signed_in(bob).post(f"/us/answers/{shared.pk}/reply/", {"kind": "thanks"})
+
+    refused = signed_in(carol).post(f"/us/answers/{shared.pk}/reply/", {"kind": "thanks"})
+    assert refused.status_code == 302  # not linked: back to /us/, nothing added
+    assert Reply.objects.count() == 1
+
+    unlink(user=alice)
+    link(alice, carol)
+    assert Reply.objects.get().shared_with is None
+    assert "Thank you for telling me" not in signed_in(carol).get("/us/").content.decode()
+    assert "Thank you for telling me" not in signed_in(alice).get("/us/").content.decode()
+
+
+def test_a_dismissed_notice_stays_dismissed_and_only_its_owner_can_dismiss_it(alice, bob, content):
+    link(alice, bob)  # alice invited: she is told bob accepted
+    notice = Notice.objects.get(user=alice)
+
+    signed_in(bob).post(f"/account/notices/{notice.pk}/dismiss/")
+    assert "are now linked" in signed_in(alice).get("/").content.decode()
+    signed_in(alice).post(f"/account/notices/{notice.pk}/dismiss/")
+
+    assert "are now linked" not in signed_in(alice).get("/").content.decode()
+
+
+def test_an_unlinked_spouse_is_told_calmly_on_their_next_visit(alice, bob, content):
+    link(alice, bob)
+    unlink(user=bob)
+
+    page = signed_in(alice).get("/").content.decode()
+
+    assert "Your accounts are no longer linked." in page
+    assert "Bob" not in page
+
+
+def test_our_journey_and_home_take_as_many_queries_with_many_replies_as_with_one(
+    alice, bob, content
+):
+    link(alice, bob)
+    prompts = _prompts(12)
+    answers = [
+        answer(alice, slug, f"{SHARED} {n}", sharing="shared") for n, slug in enumerate(prompts)
+    ]
+    bob_browser = signed_in(bob)
+    bob_browser.post(f"/us/answers/{answers[0].pk}/reply/", {"kind": "thanks"})
+    browser = signed_in(alice)
+    for url in ("/", "/us/"):
+        browser.get(url)  # first visits write once (the home page's stage bookkeeping)
+    one = {url: _queries(browser, url) for url in ("/", "/us/")}
+
+    for shared in answers:
+        for _ in range(4):
+            bob_browser.post(f"/us/answers/{shared.pk}/reply/", {"kind": "words", "text": "Yes."})
+    assert Reply.objects.count() == 49
+
+    assert {url: _queries(browser, url) for url in ("/", "/us/")} == one
