@@ -98,10 +98,11 @@ class AnswerQuerySet(models.QuerySet):
         )
 
 
-class CheckInQuerySet(models.QuerySet):
+class SharedWithTheLinkQuerySet(models.QuerySet):
+    """For rows shared whole with the link (check-ins, commitments): each spouse sees
+    their own, and what the other shared with the link they are both in now."""
+
     def visible_to(self, viewer):
-        """`viewer`'s own check-ins, and the scores their spouse shared with the link.
-        A note shows only where `CheckIn.note_visible_to` says so."""
         if not viewer.is_authenticated:
             return self.none()
         return self.filter(Q(author=viewer) | _in_link_with(viewer))
@@ -112,18 +113,12 @@ class CheckInQuerySet(models.QuerySet):
         return self.filter(_in_link_with(viewer))
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def visible_to(self, viewer):
-        """`viewer`'s own commitments, and those shared with their link (proposals are
-        shared with the link they were made in)."""
-        if not viewer.is_authenticated:
-            return self.none()
-        return self.filter(Q(author=viewer) | _in_link_with(viewer))
+class CheckInQuerySet(SharedWithTheLinkQuerySet):
+    """A check-in's note shows only where `CheckIn.note_visible_to` says so."""
 
-    def shared_by_partner_with(self, viewer):
-        if not viewer.is_authenticated:
-            return self.none()
-        return self.filter(_in_link_with(viewer))
+
+class CommitmentQuerySet(SharedWithTheLinkQuerySet):
+    """Proposals are shared with the link they were made in, and wait in it."""
 
     def marked_since(self, since):
         return self.filter(status__in=["kept", "not_kept"], marked_at__gte=since)
