@@ -6,6 +6,7 @@ Chromium through Playwright and check every page they visit with axe-core.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -130,6 +131,23 @@ def two_browsers(browser):
     yield pages
     for context in contexts:
         context.close()
+
+
+# The quick-exit target in browser tests: answered locally, never fetched.
+NEUTRAL = "https://neutral.example/"
+
+
+@pytest.fixture
+def neutral_site(page, settings):
+    """The quick-exit target, answered locally so no request leaves this machine."""
+    settings.QUICK_EXIT_URL = NEUTRAL
+    page.route(
+        re.compile(r"https://neutral\.example/.*"),
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>"
+        ),
+    )
+    return page
 
 
 def fill_sign_up(page, name: str, email: str, password: str) -> None:

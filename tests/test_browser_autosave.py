@@ -11,11 +11,10 @@ from django.db import OperationalError
 from playwright.sync_api import expect
 
 from course.models import Answer, Lesson
-from tests.conftest import PASSWORD, assert_accessible, sign_in
+from tests.conftest import NEUTRAL, PASSWORD, assert_accessible, sign_in
 from tests.factories import link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-NEUTRAL = "https://neutral.example/"
 
 
 @pytest.fixture
@@ -160,19 +159,6 @@ def test_a_draft_older_than_a_week_is_dropped(page, live_server, alice, first_le
     assert drafts(page) == []
     open_lesson(page, live_server, first_lesson)
     expect(page.get_by_text("This browser kept unsaved writing")).to_have_count(0)
-
-
-@pytest.fixture
-def neutral_site(page, settings):
-    """The quick-exit target, answered locally so no request leaves this machine."""
-    settings.QUICK_EXIT_URL = NEUTRAL
-    page.route(
-        re.compile(r"https://neutral\.example/.*"),
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>"
-        ),
-    )
-    return page
 
 
 def test_quick_exit_mid_typing_keeps_what_was_typed_and_leaves_no_draft(

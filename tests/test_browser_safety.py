@@ -8,23 +8,9 @@ from allauth.mfa.totp.internal.auth import hotp_value
 from playwright.sync_api import expect
 
 from course.models import Completion, Lesson
-from tests.conftest import PASSWORD, assert_accessible, sign_in
+from tests.conftest import NEUTRAL, PASSWORD, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-NEUTRAL = "https://neutral.example/"
-
-
-@pytest.fixture
-def neutral_site(page, settings):
-    """The quick-exit target, answered locally so no request leaves this machine."""
-    settings.QUICK_EXIT_URL = NEUTRAL
-    page.route(
-        re.compile(r"https://neutral\.example/.*"),
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>"
-        ),
-    )
-    return page
 
 
 @pytest.mark.parametrize("how", ["button", "escape"])
