@@ -18,7 +18,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     assert_accessible(page)
     page.get_by_role("link", name="Create your account").click()
 
-    expect(page.get_by_role("heading", name="Sign Up")).to_be_visible()
+    expect(page.get_by_role("heading", name="Create account")).to_be_visible()
     assert_accessible(page)
     fill_sign_up(page, "Dana", "dana@example.com", NEW_PASSWORD)
     confirm_email(page, mailoutbox, "dana@example.com")
@@ -32,7 +32,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     assert_accessible(page)
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Password").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
@@ -57,7 +57,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Password").fill(RESET_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -68,7 +68,7 @@ def test_bad_sign_up_keeps_what_was_typed_next_to_the_errors(page, live_server):
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Password", exact=True).fill("short")
     page.get_by_label("Password (again)").fill("different")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create account").click()
 
     expect(page.get_by_label("Your name")).to_have_value("Dana")
     expect(page.get_by_label("Email")).to_have_value("dana@example.com")
