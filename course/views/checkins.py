@@ -42,12 +42,17 @@ def _long_date(day) -> str:
 def checkins(request: HttpRequest) -> HttpResponse:
     mine = list(CheckIn.objects.filter(author=request.user))
     overall, sign_charts = history_charts(mine)
+    rows = history_rows(mine)
+    labels = [label for _, label, _ in SIGNS]
+    for row in rows:
+        # On a phone each cell carries its column's name (site.css stacks the table).
+        row.labelled_scores = list(zip(labels, row.scores, strict=True))
     return render(
         request,
         "course/checkins/index.html",
         {
             "partner": partner_of(request.user),
-            "checkins": history_rows(mine),
+            "checkins": rows,
             "overall_chart": overall,
             "sign_charts": sign_charts,
             "signs": SIGNS,
