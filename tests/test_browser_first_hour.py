@@ -27,7 +27,8 @@ SIZES = pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop
 # Words allauth and Django use that Trellis does not.
 STOCK = re.compile(
     r"Sign In|Sign Up|Confirm Access|reauthenticate|Successfully|Welcome back"
-    "|can\u2019t be entirely numeric|must contain at least|Verify Your",
+    "|can\u2019t be entirely numeric|must contain at least|Verify Your|Email Address"
+    "|Make Primary|Re-send",
 )
 
 
@@ -105,6 +106,13 @@ def test_sign_in_and_password_pages_speak_plainly(page, live_server, alice, size
     page.get_by_label("New password (again)").fill("river stones and morning 7")
     page.get_by_role("button", name="Save the new password").click()
     expect(page.get_by_text("Your new password is saved.")).to_be_visible()
+
+    page.goto(live_server.url + "/account/")
+    page.get_by_role("link", name="Email address").click()
+    expect(page.get_by_role("heading", name="Your email address", level=1)).to_be_visible()
+    expect(page.get_by_label(re.compile(re.escape(alice.email)))).to_be_checked()
+    assert_no_stock_words(page)
+    assert_accessible(page)
 
 
 def test_re_authentication_asks_in_plain_words(page, live_server, alice):
