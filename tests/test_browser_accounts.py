@@ -18,7 +18,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     assert_accessible(page)
     page.get_by_role("link", name="Create your account").click()
 
-    expect(page.get_by_role("heading", name="Create account")).to_be_visible()
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     assert_accessible(page)
     fill_sign_up(page, "Dana", "dana@example.com", NEW_PASSWORD)
     confirm_email(page, mailoutbox, "dana@example.com")
@@ -41,17 +41,18 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     page.get_by_role("link", name=re.compile("Forgot", re.I)).click()
     assert_accessible(page)
     page.get_by_label("Email").fill("dana@example.com")
-    page.get_by_role("button", name="Reset My Password").click()
-    expect(page.get_by_role("heading", name="Password Reset")).to_be_visible()
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     assert_accessible(page)
 
     reset_mail = [m for m in mailoutbox if "dana@example.com" in m.to][-1]
     link = re.search(r"http://\S+/accounts/password/reset/key/\S+", reset_mail.body).group(0)
     page.goto(link)
     assert_accessible(page)
-    page.get_by_label("New Password", exact=True).fill(RESET_PASSWORD)
-    page.get_by_label("New Password (again)").fill(RESET_PASSWORD)
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_label("New password", exact=True).fill(RESET_PASSWORD)
+    page.get_by_label("New password (again)").fill(RESET_PASSWORD)
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_role("heading", name="Your new password is saved")).to_be_visible()
     assert_accessible(page)
 
     page.goto(live_server.url + "/accounts/login/")

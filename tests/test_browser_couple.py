@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_alice_invites_bob_shares_one_answer_and_unlinks(
-    two_browsers, live_server, alice, bob, content
+    two_browsers, live_server, alice, bob, content, settings
 ):
+    settings.SITE_URL = live_server.url  # invitation links point at the site, as in production
     alice_page, bob_page = two_browsers
     honesty = list(Lesson.objects.filter(stage__slug="honesty").order_by("order"))
     Completion.objects.create(user=alice, lesson=honesty[0])

@@ -267,7 +267,7 @@ def test_one_check_in_shows_no_charts_and_the_table_fits(page, live_server, alic
     page.set_viewport_size(size)
     sign_in(page, live_server, alice.email)
     page.goto(live_server.url + "/check-ins/")
-    expect(page.get_by_text("Your first check-in is in.")).to_be_visible()
+    expect(page.get_by_text("One check-in so far.")).to_be_visible()
     expect(page.locator("main svg")).to_have_count(0)
     assert_fits(page, tmp_path / f"one-{size['width']}.png")
     assert_accessible(page)

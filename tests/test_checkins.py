@@ -90,7 +90,7 @@ def test_a_check_in_is_saved_and_shown_as_chart_and_table(alice):
     assert not saved.shared and not saved.note_shared
     page = browser.get("/check-ins/").content.decode()
     assert "<svg" not in page  # one point makes no line
-    assert "Your first check-in is in." in page
+    assert "One check-in so far." in page
     assert "3.7" in page  # (2 + 6 * 4) / 7, in the table
     assert "A calm week." in page
 
