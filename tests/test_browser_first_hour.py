@@ -376,3 +376,9 @@ def test_about_and_privacy_are_a_click_away_from_every_page(page, live_server, c
     ):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_wrong_password_is_met_with_plain_words(client, alice):
+    response = client.post("/accounts/login/", {"login": alice.email, "password": "not it"})
+    assert response.status_code == 200
+    assert "That email address and password do not match." in response.content.decode()
