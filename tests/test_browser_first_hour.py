@@ -313,6 +313,8 @@ def test_a_kept_promise_waits_at_the_top_for_i_saw_it_kept(page, live_server, al
     button = alice_page.get_by_role("button", name=re.compile("I saw it kept"))
     due = alice_page.get_by_role("heading", name="Due now")
     assert button.bounding_box()["y"] < due.bounding_box()["y"]
+    theirs = alice_page.get_by_role("region", name=re.compile("^Bob.s shared commitments$"))
+    expect(theirs.get_by_text("has not shared a commitment")).to_have_count(0)
     assert_accessible(alice_page)
     button.click()
     expect(alice_page.get_by_text("Confirmed by you")).to_be_visible()
