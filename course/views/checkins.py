@@ -144,9 +144,9 @@ def _commitments_page(request, *, form=None, proposal_form=None, status=200) -> 
     mine = list(Commitment.objects.filter(author=request.user).select_related("proposed_by"))
     theirs = list(Commitment.objects.shared_by_partner_with(request.user))
     today = timezone.localdate()
-    # The partner's kept promises wait at the top for "I saw it kept", not in the history.
     # A promise is for the days ahead: the date starts a week out, and can be changed.
     a_week_later = today + timedelta(days=7)
+    # The partner's kept promises wait at the top for "I saw it kept", not in the history.
     to_confirm = [
         c for c in theirs if c.status == Commitment.Status.KEPT and not c.partner_confirmed_at
     ]
