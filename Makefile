@@ -11,6 +11,9 @@ PYTHON_WANTED := $(shell cat .python-version)
 BOOT_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$(PYTHON_WANTED) || command -v python3)
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
+
 # The PostgreSQL database the load test may empty and fill (its name must end in _bench).
 LOADTEST_DATABASE_URL ?= postgres://trellis:trellis@127.0.0.1:5432/trellis_bench
 
@@ -18,7 +21,7 @@ LOADTEST_DATABASE_URL ?= postgres://trellis:trellis@127.0.0.1:5432/trellis_bench
 	wrk demo bench loadtest audit clean
 
 help:
-	@echo "make run       set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000"
+	@echo "make run       set up (virtualenv, packages, database, lessons) and serve http://127.0.0.1:8000 (PORT=8001 for another)"
 	@echo "make test      set up and run lint, system checks, migration check and the whole test suite"
 	@echo "make lint      ruff check and format check"
 	@echo "make lock      resolve dependencies again into uv.lock (after editing pyproject.toml)"
@@ -85,8 +88,8 @@ wrk:
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) sync_content
-	@echo "Trellis is starting at http://127.0.0.1:8000 (Ctrl+C stops it). Try 'make demo' for a demo couple."
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Trellis is starting at http://127.0.0.1:$(PORT) (Ctrl+C stops it). Try 'make demo' for a demo couple."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 demo: install
 	$(MANAGE) migrate --no-input

@@ -2,5 +2,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # The errors a person meets most, in Trellis's words (allauth's keys, our sentences).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "That email address and password do not match. "
+        "Please check both and try again.",
+        "incorrect_password": "That is not this account's password. Please try again.",
+        "rate_limited": "That was a lot of tries in a short time. Please wait a few minutes "
+        "and try again.",
+    }
+
     def populate_username(self, request, user) -> None:
         """There is no username field to fill."""

@@ -4,6 +4,7 @@
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -61,6 +62,14 @@ def _code_checked(request: HttpRequest, code: str) -> bool:
     return request.session.get(CODE_CHECKED) == services.digest(services.normalise_code(code))
 
 
+def _site_url(request: HttpRequest) -> str:
+    """Where an invitation link points. In development, the address in use (a phone on the
+    same network, another port); in production only SITE_URL, never a Host header."""
+    if settings.DEBUG:
+        return request.build_absolute_uri("/").removesuffix("/")
+    return settings.SITE_URL
+
+
 @login_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
@@ -83,7 +92,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         )
     try:
         created = services.create_invitation(
-            inviter=request.user, send_to=form.cleaned_data["send_to"]
+            inviter=request.user, send_to=form.cleaned_data["send_to"], site_url=_site_url(request)
         )
     except services.LinkRefused as refused:
         messages.error(request, str(refused))
@@ -91,7 +100,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "accounts/invitation_created.html",
-        {"created": created, "url": request.build_absolute_uri(created.path)},
+        {"created": created, "url": _site_url(request) + created.path},
     )
     response["Cache-Control"] = "no-store"
     return response

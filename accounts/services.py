@@ -51,7 +51,7 @@ class NewInvitation:
         return f"{self.code[:4]}-{self.code[4:]}"
 
 
-def create_invitation(*, inviter: User, send_to: str = "") -> NewInvitation:
+def create_invitation(*, inviter: User, send_to: str = "", site_url: str = "") -> NewInvitation:
     if partner_of(inviter) is not None:
         raise LinkRefused(
             "You are already linked with your spouse. Unlink first to invite someone."
@@ -79,7 +79,7 @@ def create_invitation(*, inviter: User, send_to: str = "") -> NewInvitation:
                 "accounts/email/invitation.txt",
                 {
                     "inviter": inviter,
-                    "url": settings.SITE_URL + created.path,
+                    "url": (site_url or settings.SITE_URL) + created.path,
                     "code": created.pretty_code,
                     "expires_at": invitation.expires_at,
                 },

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import notices, services
+from accounts.downloads import requested_download
 from accounts.forms import SignupDetailsForm
 from accounts.models import AuditEvent, Role, User
 
@@ -97,7 +98,8 @@ def account(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["display_name", "notify_by_email", "progress_shown", "time_zone"])
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    context = {"form": form, "download_url": requested_download(request)}
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

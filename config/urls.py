@@ -20,6 +20,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
+    path("start/", pages.start, name="start"),
+    path("about/", pages.about, name="about"),
+    path("privacy/", pages.privacy, name="privacy"),
     path("course/", include("course.urls")),
     path("journal/", include("course.journal_urls")),
     path("check-ins/", include(checkin_urls.checkins)),

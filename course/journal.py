@@ -296,6 +296,16 @@ class JournalRow:
     saved_on: str = ""
     sharing_label: str = ""
     answer_html: str = ""
+    can_open: bool = True
+
+
+def may_open(prompt: Prompt, answer: Answer | None, journey) -> bool:
+    """May this spouse open the question's page? Yes if they answered it before (answers
+    to retired or relocked questions stay theirs), or if its lesson is open to them."""
+    if answer is not None:
+        return True
+    state = journey.state_of(prompt.lesson.slug)
+    return not prompt.retired_at and state is not None and state.is_readable
 
 
 def journal_rows(user) -> tuple[dict, list[JournalRow]]:

@@ -111,7 +111,7 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -156,7 +156,7 @@ def fill_sign_up(page, name: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(password)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create account").click()
 
 
 def confirm_email(page, mailoutbox, email: str) -> None:
@@ -164,7 +164,7 @@ def confirm_email(page, mailoutbox, email: str) -> None:
     signing up (every sign-up is asked to, so that sign-up never says who has an account)."""
     import re
 
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.get_by_role("heading", name="Check your email").wait_for()
     sent = [message for message in mailoutbox if email in message.to][-1]
     page.goto(re.search(r"http://\S+/accounts/confirm-email/\S+", sent.body).group(0))
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Confirm my address").click()

@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_alice_invites_bob_shares_one_answer_and_unlinks(
-    two_browsers, live_server, alice, bob, content
+    two_browsers, live_server, alice, bob, content, settings
 ):
+    settings.SITE_URL = live_server.url  # invitation links point at the site, as in production
     alice_page, bob_page = two_browsers
     honesty = list(Lesson.objects.filter(stage__slug="honesty").order_by("order"))
     Completion.objects.create(user=alice, lesson=honesty[0])
@@ -90,9 +91,9 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     # alice unlinks; bob at once sees nothing of hers
     alice_page.goto(live_server.url + "/us/")
     alice_page.get_by_role("link", name="Unlink our accounts").click()
-    expect(alice_page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    expect(alice_page.get_by_role("heading", name="First, is it you?")).to_be_visible()
     alice_page.get_by_label("Password").fill(PASSWORD)
-    alice_page.get_by_role("button", name="Confirm").click()
+    alice_page.get_by_role("button", name="Continue").click()
     assert_accessible(alice_page)
     alice_page.get_by_role("button", name="Yes, unlink our accounts").click()
     expect(alice_page.get_by_text("no longer linked")).to_be_visible()

@@ -109,11 +109,11 @@ def test_export_holds_the_answer_in_both_formats(page, live_server, alice, first
 
     # Exports ask for the password again first: the journal is the most private thing here.
     page.get_by_role("link", name="Download as Markdown").click()
-    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    expect(page.get_by_role("heading", name="First, is it you?")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_download() as md:
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name="Continue").click()
     markdown = Path(md.value.path()).read_text(encoding="utf-8")
     assert "An answer worth keeping <script>alert(1)</script>" in markdown
     assert prompt.text in markdown

@@ -60,7 +60,7 @@ def test_new_spouse_opens_stages_in_order_and_resumes(page, live_server, content
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("evan@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     page.get_by_role("link", name="Continue").click()
     expect(page).to_have_url(live_server.url + safety_first.get_absolute_url())

@@ -51,9 +51,9 @@ def test_footer_always_links_to_the_safety_lesson(page, live_server, content):
 def test_mfa_set_up_then_sign_in_with_a_code(page, live_server, alice):
     sign_in(page, live_server, alice.email)
     page.goto(live_server.url + "/accounts/2fa/totp/activate/")
-    if page.get_by_role("heading", name="Confirm Access").is_visible():
+    if page.get_by_role("heading", name="First, is it you?").is_visible():
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name="Continue").click()
     assert_accessible(page)
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code").fill(f"{hotp_value(secret, _counter()):06d}")
@@ -66,11 +66,11 @@ def test_mfa_set_up_then_sign_in_with_a_code(page, live_server, alice):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(alice.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Code").fill(f"{hotp_value(secret, _counter()):06d}")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("heading", name="Your journey")).to_be_visible()
 
@@ -108,7 +108,7 @@ def test_export_then_delete_leaves_the_partner_intact(page, live_server, alice, 
     page.get_by_role("link", name="Download my data (JSON)").click()
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name="Continue").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Alice wrote this." in exported
     assert "Bob's" not in exported

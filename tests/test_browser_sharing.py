@@ -21,8 +21,9 @@ OLD_SHARE = "What I told Bob, back when we were linked."
 
 
 def test_after_an_unlink_a_new_partner_sees_nothing_of_the_past(
-    two_browsers, live_server, alice, bob, content
+    two_browsers, live_server, alice, bob, content, settings
 ):
+    settings.SITE_URL = live_server.url  # invitation links point at the site, as in production
     alice_page, dana_page = two_browsers
     dana = make_person("Dana")
     prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]

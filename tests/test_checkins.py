@@ -89,10 +89,15 @@ def test_a_check_in_is_saved_and_shown_as_chart_and_table(alice):
     assert saved.taken_on == days_ago(3) and saved.says == 2 and saved.follows == 4
     assert not saved.shared and not saved.note_shared
     page = browser.get("/check-ins/").content.decode()
-    assert 'role="img"' in page and '<title id="chart-overall-title">' in page
-    assert page.count("<svg") == 8  # the average, then one small chart per sign
+    assert "<svg" not in page  # one point makes no line
+    assert "One check-in so far." in page
     assert "3.7" in page  # (2 + 6 * 4) / 7, in the table
     assert "A calm week." in page
+
+    post_checkin(browser, taken_on=days_ago(1).isoformat())
+    page = browser.get("/check-ins/").content.decode()
+    assert 'role="img"' in page and '<title id="chart-overall-title">' in page
+    assert page.count("<svg") == 8  # the average, then one small chart per sign
 
 
 def test_missing_and_out_of_range_ratings_keep_what_was_given_and_mark_the_gaps(alice):

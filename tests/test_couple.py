@@ -184,9 +184,19 @@ def test_an_unlinked_spouse_creates_an_invitation_with_a_link_and_a_code(carol):
     invitation = Invitation.objects.get()
     assert invitation.inviter == carol and invitation.status == Invitation.Status.PENDING
     assert invitation.expires_at - timezone.now() > timedelta(days=6, hours=23)
-    assert "http://testserver/us/join/" in body(response)
+    assert "http://127.0.0.1:8000/us/join/" in body(response)  # SITE_URL, not the Host
     assert 'id="invite-code"' in body(response)
     assert len(mail.outbox) == 0
+
+
+def test_in_development_the_invitation_points_at_the_address_in_use(carol, settings):
+    settings.DEBUG = True
+    response = client_for(carol).post(
+        "/us/invite/", {"send_to": "dan@example.com"}, HTTP_HOST="localhost:8123"
+    )
+    assert response.status_code == 200
+    assert "http://localhost:8123/us/join/" in body(response)
+    assert "http://localhost:8123/us/join/" in mail.outbox[0].body
 
 
 def test_a_new_invitation_cancels_the_one_before(carol):

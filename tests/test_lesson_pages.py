@@ -56,11 +56,20 @@ def test_the_first_lesson_is_open_to_visitors(client, content, course):
     assert 'rel="prev"' not in page
 
 
-def test_other_lessons_send_visitors_to_sign_in(client, content):
+def test_other_lessons_send_visitors_to_what_an_account_gives(client, content):
     response = client.get(f"/course/{SECOND}/")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next=/course/{SECOND}/"
+    assert response["Location"] == f"/start/?next=/course/{SECOND}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f'href="/accounts/signup/?next=%2Fcourse%2F{SECOND}%2F"' in page.content.decode()
+
+
+def test_the_start_page_refuses_to_lead_elsewhere(client):
+    response = client.get("/start/?next=https://example.com/")
+    assert response.status_code == 200
+    assert "example.com" not in response.content.decode()
 
 
 def test_the_public_safety_lesson_is_open_to_visitors(client, content, course):

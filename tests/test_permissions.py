@@ -76,6 +76,9 @@ REAUTH = row("302-login", "302-reauth")
 # What a GET answers, by URL name and persona.
 EXPECTED = {
     "home": row("200", "200"),
+    "start": row("200", "302"),
+    "about": row("200", "200"),
+    "privacy": row("200", "200"),
     "healthz": row("200", "200"),
     "course:outline": row("200", "200"),
     "course:lesson": row("200", "200"),

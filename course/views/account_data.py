@@ -5,7 +5,6 @@ course models (config/urls.py mounts it under /account/)."""
 
 import json
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
@@ -14,13 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import audit
+from accounts.downloads import reauthenticate_then_return
 from accounts.models import AuditEvent, Invitation
 from course.exports import course_data
 
 
 @never_cache
 @login_required
-@reauthentication_required
+@reauthenticate_then_return(back_to="accounts:account")
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -6,6 +6,8 @@ QuerySet methods (`visible_to`);
 a commitment nobody may see answers 404, one they may see but not change answers 403.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -43,12 +45,17 @@ def _long_date(day) -> str:
 def checkins(request: HttpRequest) -> HttpResponse:
     mine = list(CheckIn.objects.filter(author=request.user))
     overall, sign_charts = history_charts(mine)
+    rows = history_rows(mine)
+    labels = [label for _, label, _ in SIGNS]
+    for row in rows:
+        # On a phone each cell carries its column's name (site.css stacks the table).
+        row.labelled_scores = list(zip(labels, row.scores, strict=True))
     return render(
         request,
         "course/checkins/index.html",
         {
             "partner": partner_of(request.user),
-            "checkins": history_rows(mine),
+            "checkins": rows,
             "overall_chart": overall,
             "sign_charts": sign_charts,
             "signs": SIGNS,
@@ -138,14 +145,21 @@ def _commitments_page(request, *, form=None, proposal_form=None, status=200) -> 
     mine = list(Commitment.objects.filter(author=request.user).select_related("proposed_by"))
     theirs = list(Commitment.objects.shared_by_partner_with(request.user))
     today = timezone.localdate()
+    # A promise is for the days ahead: the date starts a week out, and can be changed.
+    a_week_later = today + timedelta(days=7)
+    # The partner's kept promises wait at the top for "I saw it kept", not in the history.
+    to_confirm = [
+        c for c in theirs if c.status == Commitment.Status.KEPT and not c.partner_confirmed_at
+    ]
     context = {
         "partner": partner,
         "mine": promises.group(mine, today),
-        "theirs": promises.group(theirs, today),
+        "theirs": promises.group([c for c in theirs if c not in to_confirm], today),
+        "to_confirm": to_confirm,
         "tally": promises.tally(mine),
         "today": today,
-        "form": form or CommitmentForm(partner=partner, initial={"due_on": today}),
-        "proposal_form": proposal_form or ProposalForm(initial={"due_on": today}),
+        "form": form or CommitmentForm(partner=partner, initial={"due_on": a_week_later}),
+        "proposal_form": proposal_form or ProposalForm(initial={"due_on": a_week_later}),
     }
     return render(request, "course/checkins/commitments.html", context, status=status)
 

@@ -6,7 +6,6 @@ Cache-Control: no-store so no browser or proxy keeps a copy.
 
 import json
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,16 +19,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import audit, notices
 from accounts.decorators import login_required_or_401
+from accounts.downloads import reauthenticate_then_return, requested_download
 from accounts.links import partner_of
 from accounts.services import notify_partner
 from course.forms import AnswerFields, SearchForm, answer_form
 from course.journal import (
     SHARING_LABELS,
+    VERSION_WINDOW,
     AnswerTooLong,
     SaveResult,
     change_sharing,
     first_lines,
     journal_rows,
+    may_open,
     reach_for,
     render_answer,
     restore_version,
@@ -58,10 +60,8 @@ def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]
     answered it before (answers to retired or relocked prompts stay theirs)."""
     prompt = get_object_or_404(Prompt.objects.select_related("lesson"), slug=slug)
     answer = Answer.objects.filter(author=request.user, prompt=prompt).first()
-    if answer is None:
-        state = journey_for(request.user).state_of(prompt.lesson.slug)
-        if prompt.retired_at or state is None or not state.is_readable:
-            raise Http404("No such question.")
+    if not may_open(prompt, answer, journey_for(request.user)):
+        raise Http404("No such question.")
     return prompt, answer
 
 
@@ -209,7 +209,12 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     versions = list(answer.versions.all())
     for version in versions:
         version.html = render_answer(version.text)
-    return render(request, "course/history.html", {"answer": answer, "versions": versions})
+    context = {
+        "answer": answer,
+        "versions": versions,
+        "window_minutes": int(VERSION_WINDOW.total_seconds() // 60),
+    }
+    return render(request, "course/history.html", context)
 
 
 @never_cache
@@ -233,6 +238,9 @@ def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     stages, rows = journal_rows(request.user)
+    journey = journey_for(request.user)
+    for row in rows:
+        row.can_open = may_open(row.prompt, row.answer, journey)
     results = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
@@ -253,6 +261,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "answered": sum(1 for row in rows if row.answer and row.answer.text.strip()),
             "search": search,
             "results": results,
+            "download_url": requested_download(request),
         },
     )
 
@@ -285,7 +294,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@reauthentication_required
+@reauthenticate_then_return(back_to="journal:index")
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     data = {
@@ -300,7 +309,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@reauthentication_required
+@reauthenticate_then_return(back_to="journal:index")
 @require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     lines = [f"# Trellis journal of {request.user.display_name}", ""]

@@ -38,7 +38,8 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if state is None:
         raise Http404("No such lesson.")
     if not request.user.is_authenticated and not _is_open_to_visitors(journey, state.lesson):
-        return redirect_to_login(request.get_full_path())
+        # A visitor first hears what an account gives and costs (nothing), then signs up.
+        return redirect_to_login(request.get_full_path(), login_url="start")
 
     sequence = [s.lesson for stage in journey.stages for s in stage.lessons]
     index = sequence.index(state.lesson)

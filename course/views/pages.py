@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -44,6 +47,28 @@ def home(request: HttpRequest) -> HttpResponse:
         "checkin_suggest_after": SUGGEST_AFTER_DAYS,
     }
     return render(request, "course/home.html", context)
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a visitor lands when a lesson needs an account: what one gives, and costs."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    query = f"?{urlencode({'next': target})}" if target else ""
+    return render(request, "course/start.html", {"query": query})
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "course/about.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "course/privacy.html")
 
 
 @never_cache
