@@ -128,3 +128,21 @@ def test_export_then_delete_leaves_the_partner_intact(page, live_server, alice, 
     assert Answer.objects.filter(author=bob).count() == 2
     assert Completion.objects.filter(user=bob).count() == 1
     assert partner_of(bob) is None
+
+
+@pytest.mark.parametrize("size", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_quick_exit_stays_in_reach_while_scrolling(page, live_server, content, size):
+    page.set_viewport_size(size)
+    page.goto(live_server.url + "/course/why-honesty-comes-first/")
+    page.mouse.wheel(0, 6000)
+    page.wait_for_function("window.scrollY > 1000")
+
+    button = page.get_by_role("link", name="Quick exit")
+    box = button.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= size["height"], "in the viewport"
+    assert box["width"] >= 44 and box["height"] >= 44, "large enough to tap"
+    assert page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('[data-quick-exit]') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    ), "nothing covers it"
