@@ -17,7 +17,7 @@ from accounts.models import Reminder
 class ReminderForm(forms.ModelForm):
     enabled = forms.BooleanField(label="Send me a reminder by email", required=False)
     time_of_day = forms.TimeField(
-        label="At",
+        label="At what time",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={
             "required": "Please choose a time, such as 19:30.",
@@ -25,7 +25,7 @@ class ReminderForm(forms.ModelForm):
         },
     )
     days = forms.TypedMultipleChoiceField(
-        label="On",
+        label="On which days",
         choices=Reminder.Day.choices,
         coerce=int,
         required=False,

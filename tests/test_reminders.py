@@ -28,6 +28,10 @@ from accounts.models import Reminder
 from tests.conftest import make_person
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
 
+# Every test commits for real, as the sender and the worker do: the worker closes a
+# connection left inside a transaction, which PostgreSQL's test transaction would be.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 SENDER = "Trellis <hello@trellis.example>"
 UTC = datetime.UTC
 MONDAY = datetime.datetime(2026, 12, 7, tzinfo=UTC)  # a Monday
@@ -81,9 +85,8 @@ def run_the_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
 
 
-def send_reminders(commits) -> None:
-    with commits(execute=True):
-        call_command("send_reminders", "--once", stdout=io.StringIO())
+def send_reminders() -> None:
+    call_command("send_reminders", "--once", stdout=io.StringIO())
 
 
 def remind(user, *, days: str, at: str, zone: str = "") -> Reminder:
@@ -94,22 +97,19 @@ def remind(user, *, days: str, at: str, zone: str = "") -> Reminder:
     )
 
 
-def send_due_at(moment: datetime.datetime, commits) -> None:
-    with commits(execute=True):
-        reminders.send_due(now=moment)
+def send_due_at(moment: datetime.datetime) -> None:
+    reminders.send_due(now=moment)
     run_the_worker()
 
 
-def test_a_due_reminder_arrives_once_naming_no_one(
-    inbox, content, alice, bob, carol, django_capture_on_commit_callbacks
-):
+def test_a_due_reminder_arrives_once_naming_no_one(inbox, content, alice, bob, carol):
     link(alice, bob)
     answer(alice, prompt_slugs(lesson_slugs("honesty")[0])[0], SECRET, sharing="shared")
     today = timezone.now().weekday()
     remind(alice, days=str(today), at="00:00")
     Reminder.objects.create(user=carol, enabled=False, days=EVERY_DAY)
 
-    send_reminders(django_capture_on_commit_callbacks)
+    send_reminders()
     assert inbox.received == []
     stored = str(DBTaskResult.objects.get().args_kwargs)
     assert alice.email not in stored
@@ -126,65 +126,59 @@ def test_a_due_reminder_arrives_once_naming_no_one(
     for private in ("Alice", "Bob", "alice@", "bob@", SECRET, "messages on his phone"):
         assert private not in body and private not in message["Subject"]
 
-    send_reminders(django_capture_on_commit_callbacks)
+    send_reminders()
     run_the_worker()
     assert inbox.recipients() == [[alice.email]], "the same slot was sent twice"
 
 
-def test_kolkata_at_eight_on_mondays_is_half_past_two_utc(
-    inbox, alice, bob, django_capture_on_commit_callbacks
-):
+def test_kolkata_at_eight_on_mondays_is_half_past_two_utc(inbox, alice, bob):
     remind(alice, days="0", at="08:00", zone="Asia/Kolkata")
     remind(bob, days="0", at="08:00", zone="America/Los_Angeles")
 
-    send_due_at(MONDAY.replace(hour=2, minute=29), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY.replace(hour=2, minute=29))
     assert inbox.received == []
 
-    send_due_at(MONDAY.replace(hour=2, minute=30), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY.replace(hour=2, minute=30))
     assert inbox.recipients() == [[alice.email]]
 
     # 08:00 on Monday in Los Angeles is 16:00 UTC.
-    send_due_at(MONDAY.replace(hour=15, minute=59), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY.replace(hour=15, minute=59))
     assert inbox.recipients() == [[alice.email]]
-    send_due_at(MONDAY.replace(hour=16), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY.replace(hour=16))
     assert inbox.recipients() == [[alice.email], [bob.email]]
 
 
-def test_the_day_is_the_spouses_own_day(inbox, alice, django_capture_on_commit_callbacks):
+def test_the_day_is_the_spouses_own_day(inbox, alice):
     # 22:00 UTC on Sunday is already Monday 03:30 in Kolkata.
     remind(alice, days="0", at="03:00", zone="Asia/Kolkata")
 
-    send_due_at(MONDAY - datetime.timedelta(hours=2), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY - datetime.timedelta(hours=2))
 
     assert inbox.recipients() == [[alice.email]]
 
 
-def test_a_blank_time_zone_means_the_sites(
-    inbox, settings, alice, django_capture_on_commit_callbacks
-):
+def test_a_blank_time_zone_means_the_sites(inbox, settings, alice):
     settings.TIME_ZONE = "Asia/Tokyo"
     remind(alice, days="0", at="09:00")
 
-    send_due_at(MONDAY.replace(hour=0, minute=0), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY.replace(hour=0, minute=0))
 
     assert inbox.recipients() == [[alice.email]]
 
 
-def test_a_reminder_missed_while_down_comes_once_the_same_day_never_later(
-    inbox, alice, bob, django_capture_on_commit_callbacks
-):
+def test_a_reminder_missed_while_down_comes_once_the_same_day_never_later(inbox, alice, bob):
     remind(alice, days="0", at="08:00", zone="Asia/Kolkata")
     remind(bob, days=EVERY_DAY, at="07:00")
 
     # Down all weekend and Monday morning; back at 15:00 UTC on Monday.
-    send_due_at(MONDAY.replace(hour=15), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY.replace(hour=15))
     assert sorted(inbox.recipients()) == [[alice.email], [bob.email]]
 
     # Down again until Wednesday: Tuesday's reminder is not sent late, and alice's
     # Monday one is not sent again.
-    send_due_at(MONDAY + datetime.timedelta(days=2, hours=6), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY + datetime.timedelta(days=2, hours=6))
     assert len(inbox.received) == 2
-    send_due_at(MONDAY + datetime.timedelta(days=2, hours=7), django_capture_on_commit_callbacks)
+    send_due_at(MONDAY + datetime.timedelta(days=2, hours=7))
     assert sorted(inbox.recipients()) == [[alice.email], [bob.email], [bob.email]]
 
 
@@ -238,7 +232,6 @@ def one_sender() -> None:
     call_command("send_reminders", "--once", stdout=io.StringIO())
 
 
-@pytest.mark.django_db(transaction=True)
 def test_two_senders_at_once_send_each_reminder_once(inbox, tmp_path):
     people = [make_person(f"Spouse{n}") for n in range(8)]
     for person in people:
@@ -259,9 +252,7 @@ def test_two_senders_at_once_send_each_reminder_once(inbox, tmp_path):
     assert sorted(inbox.recipients()) == sorted([person.email] for person in people)
 
 
-def test_turning_it_on_from_the_page_sends_on_the_chosen_days(
-    inbox, alice, django_capture_on_commit_callbacks
-):
+def test_turning_it_on_from_the_page_sends_on_the_chosen_days(inbox, alice):
     browser = Client()
     browser.force_login(alice)
 
@@ -272,11 +263,11 @@ def test_turning_it_on_from_the_page_sends_on_the_chosen_days(
     assert response.status_code == 302
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     next_monday = tomorrow + datetime.timedelta(days=(7 - tomorrow.weekday()) % 7)
-    send_due_at(next_monday.replace(hour=12), django_capture_on_commit_callbacks)
+    send_due_at(next_monday.replace(hour=12))
     assert inbox.recipients() == [[alice.email]]
 
 
-def test_turning_it_off_stops_it(inbox, alice, django_capture_on_commit_callbacks):
+def test_turning_it_off_stops_it(inbox, alice):
     browser = Client()
     browser.force_login(alice)
     on = {"enabled": "on", "time_of_day": "00:00", "days": list(EVERY_DAY)}
@@ -286,43 +277,41 @@ def test_turning_it_off_stops_it(inbox, alice, django_capture_on_commit_callback
 
     assert off.status_code == 302
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    send_due_at(tomorrow.replace(hour=12), django_capture_on_commit_callbacks)
+    send_due_at(tomorrow.replace(hour=12))
     assert inbox.received == []
     assert "No reminders will be sent" in browser.get("/account/reminders/").content.decode()
 
 
-def test_turning_it_on_after_todays_time_waits_for_the_next_one(
-    inbox, alice, django_capture_on_commit_callbacks
-):
+def test_turning_it_on_after_todays_time_waits_for_the_next_one(inbox, alice):
     browser = Client()
     browser.force_login(alice)
     today = str(timezone.now().weekday())
 
     browser.post("/account/reminders/", {"enabled": "on", "time_of_day": "00:00", "days": today})
 
-    send_reminders(django_capture_on_commit_callbacks)
+    send_reminders()
     run_the_worker()
     assert inbox.received == []
 
 
-def test_a_deleted_account_gets_nothing(inbox, alice, bob, django_capture_on_commit_callbacks):
+def test_a_deleted_account_gets_nothing(inbox, alice, bob):
     remind(alice, days=EVERY_DAY, at="00:00")
     remind(bob, days=EVERY_DAY, at="00:00")
 
     deleted = signed_in(alice).post("/account/delete/", {"confirm": "delete my account"})
 
     assert deleted.status_code == 302
-    send_reminders(django_capture_on_commit_callbacks)
+    send_reminders()
     run_the_worker()
     assert inbox.recipients() == [[bob.email]]
 
 
-def test_a_deactivated_account_gets_nothing(inbox, alice, django_capture_on_commit_callbacks):
+def test_a_deactivated_account_gets_nothing(inbox, alice):
     remind(alice, days=EVERY_DAY, at="00:00")
     alice.is_active = False
     alice.save(update_fields=["is_active"])
 
-    send_reminders(django_capture_on_commit_callbacks)
+    send_reminders()
     run_the_worker()
 
     assert inbox.received == []
