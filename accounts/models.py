@@ -253,6 +253,15 @@ class Reminder(models.Model):
     def weekdays(self) -> set[int]:
         return {int(day) for day in self.days}
 
+    def days_label(self) -> str:
+        """The chosen days in words: "every day", "Monday", "Monday and Thursday"."""
+        if len(self.weekdays) == len(self.Day):
+            return "every day"
+        names = [self.Day(day).label for day in sorted(self.weekdays)]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
     def zone(self) -> zoneinfo.ZoneInfo:
         try:
             return zoneinfo.ZoneInfo(self.user.time_zone or settings.TIME_ZONE)

@@ -18,7 +18,9 @@ class ReminderForm(forms.ModelForm):
     enabled = forms.BooleanField(label="Send me a reminder by email", required=False)
     time_of_day = forms.TimeField(
         label="At what time",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TimeInput(
+            attrs={"type": "time", "aria-describedby": "id_time_of_day_helptext"}, format="%H:%M"
+        ),
         error_messages={
             "required": "Please choose a time, such as 19:30.",
             "invalid": "Please enter a time such as 19:30.",

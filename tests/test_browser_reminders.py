@@ -50,7 +50,11 @@ def test_a_spouse_turns_a_reminder_on_and_off_from_the_account_page(page, live_s
     assert (saved.enabled, saved.time_of_day, saved.days) == (True, datetime.time(8), "03")
 
     page.get_by_role("link", name="Back to your account").click()
-    expect(page.get_by_role("region", name="Reminders").get_by_text("On, at 08:00")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Reminders").get_by_text(
+            "On, at 08:00 on Monday and Thursday."
+        )
+    ).to_be_visible()
     page.get_by_role("link", name="Change your reminder").click()
     page.get_by_label("Send me a reminder by email").uncheck()
     page.get_by_role("button", name="Save").click()

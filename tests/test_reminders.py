@@ -169,16 +169,19 @@ def test_a_blank_time_zone_means_the_sites(inbox, settings, alice):
 def test_a_reminder_missed_while_down_comes_once_the_same_day_never_later(inbox, alice, bob):
     remind(alice, days="0", at="08:00", zone="Asia/Kolkata")
     remind(bob, days=EVERY_DAY, at="07:00")
+    tuesday = MONDAY + datetime.timedelta(days=1)
 
-    # Down all weekend and Monday morning; back at 15:00 UTC on Monday.
-    send_due_at(MONDAY.replace(hour=15))
-    assert sorted(inbox.recipients()) == [[alice.email], [bob.email]]
+    # Down from Sunday until Tuesday 06:00 UTC: Monday's reminders are not sent late,
+    # and bob's Tuesday one has not come yet.
+    send_due_at(tuesday.replace(hour=6))
+    assert inbox.received == []
 
-    # Down again until Wednesday: Tuesday's reminder is not sent late, and alice's
-    # Monday one is not sent again.
-    send_due_at(MONDAY + datetime.timedelta(days=2, hours=6))
-    assert len(inbox.received) == 2
-    send_due_at(MONDAY + datetime.timedelta(days=2, hours=7))
+    # Down again from 06:00 to 15:00: bob's 07:00 reminder comes once, late.
+    send_due_at(tuesday.replace(hour=15))
+    send_due_at(tuesday.replace(hour=16))
+    assert inbox.recipients() == [[bob.email]]
+
+    send_due_at(MONDAY.replace(hour=15) + datetime.timedelta(days=7))
     assert sorted(inbox.recipients()) == [[alice.email], [bob.email], [bob.email]]
 
 
@@ -400,4 +403,9 @@ def test_the_choice_is_saved_and_shown_again(alice):
     assert (saved.enabled, saved.time_of_day, saved.days) == (True, datetime.time(7, 45), "04")
     page = browser.get("/account/reminders/").content.decode()
     assert 'value="07:45"' in page
-    assert "On, at 07:45" in browser.get("/account/").content.decode()
+    assert "On, at 07:45 on Monday and Friday." in browser.get("/account/").content.decode()
+    browser.post("/account/reminders/", {"enabled": "on", "time_of_day": "07:45", "days": "6"})
+    assert "On, at 07:45 on Sunday." in browser.get("/account/").content.decode()
+    every_day = {"enabled": "on", "time_of_day": "21:00", "days": list(EVERY_DAY)}
+    browser.post("/account/reminders/", every_day)
+    assert "On, at 21:00 every day." in browser.get("/account/").content.decode()
