@@ -185,6 +185,23 @@ def test_a_reminder_missed_while_down_comes_once_the_same_day_never_later(inbox,
     assert sorted(inbox.recipients()) == [[alice.email], [bob.email], [bob.email]]
 
 
+def test_the_sender_keeps_checking_until_it_is_stopped(inbox, alice):
+    remind(alice, days=EVERY_DAY, at="00:00")
+    naps = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise KeyboardInterrupt  # as systemd or Ctrl-C stops it
+
+    with mock.patch("accounts.management.commands.send_reminders.time.sleep", nap):
+        call_command("send_reminders", "--every", "30", stdout=io.StringIO())
+    run_the_worker()
+
+    assert naps == [30, 30, 30]
+    assert inbox.recipients() == [[alice.email]]
+
+
 @contextlib.contextmanager
 def shared_like_processes(tmp_path):
     """Let threads share the database the way separate sender processes do (and the
