@@ -32,6 +32,7 @@ class ReminderForm(forms.ModelForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Please choose days from the list."},
     )
 
     class Meta:

@@ -68,6 +68,14 @@ def send_due(*, now: datetime.datetime) -> int:
 
 def save_settings(*, reminder: Reminder, now: datetime.datetime) -> None:
     """Store a spouse's choice. A time already past today counts as sent, so turning a
-    reminder on at 21:00 for 20:00 does not send one at once."""
-    reminder.last_sent_for = now
-    reminder.save()
+    reminder on at 21:00 for 20:00 does not send one at once. `update_or_create`, so a
+    double-clicked first save stores one row instead of failing on the second."""
+    Reminder.objects.update_or_create(
+        user=reminder.user,
+        defaults={
+            "enabled": reminder.enabled,
+            "time_of_day": reminder.time_of_day,
+            "days": reminder.days,
+            "last_sent_for": now,
+        },
+    )

@@ -404,6 +404,7 @@ def test_made_up_days_are_refused(alice):
     )
 
     assert response.status_code == 400
+    assert "Please choose days from the list." in response.content.decode()
     assert not Reminder.objects.filter(user=alice).exists()
 
 
