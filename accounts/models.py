@@ -1,3 +1,7 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -212,3 +216,74 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A gentle email on the days and at the time a spouse chose, in their own time zone.
+
+    Off until they turn it on. `last_sent_for` is the slot (the chosen day and time, as an
+    instant) the last email went out for: a sender claims a slot by moving it forward in
+    one UPDATE, so two senders never send the same slot twice.
+    """
+
+    class Day(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminder")
+    enabled = models.BooleanField(default=False)
+    time_of_day = models.TimeField(default=datetime.time(19, 0))
+    days = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text="The chosen weekdays as digits, Monday 0 to Sunday 6: “03” is Monday "
+        "and Thursday.",
+    )
+    last_sent_for = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reminder of user {self.user_id}"
+
+    @property
+    def weekdays(self) -> set[int]:
+        return {int(day) for day in self.days}
+
+    def days_label(self) -> str:
+        """The chosen days in words: "every day", "Monday", "Monday and Thursday"."""
+        if len(self.weekdays) == len(self.Day):
+            return "every day"
+        names = [self.Day(day).label for day in sorted(self.weekdays)]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.user.time_zone or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def slot_today(self, now: datetime.datetime) -> datetime.datetime | None:
+        """Today's reminder time (today as the spouse's own calendar says), if today is
+        one of their days; None otherwise."""
+        local = now.astimezone(self.zone())
+        if local.weekday() not in self.weekdays:
+            return None
+        return datetime.datetime.combine(local.date(), self.time_of_day, tzinfo=local.tzinfo)
+
+    def due_slot(self, now: datetime.datetime) -> datetime.datetime | None:
+        """The slot to send now, if any: today's, once its time has come and until it is
+        sent. A slot from an earlier day is never sent late."""
+        if not self.enabled:
+            return None
+        slot = self.slot_today(now)
+        if slot is None or slot > now:
+            return None
+        if self.last_sent_for is not None and self.last_sent_for >= slot:
+            return None
+        return slot

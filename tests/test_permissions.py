@@ -124,6 +124,8 @@ EXPECTED = {
     # Where each spouse stands is their own: the page shows only the viewer's answer.
     "accounts:role": SIGNED_IN_PAGE,
     "accounts:activity": SIGNED_IN_PAGE,
+    # Each spouse's own reminder: the page reads and writes only the viewer's row.
+    "accounts:reminders": SIGNED_IN_PAGE,
     "accounts:dismiss_notice": POST_ONLY,
     "accounts:sign_out_everywhere": POST_ONLY,
     "accounts:export": REAUTH,
