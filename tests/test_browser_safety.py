@@ -140,7 +140,7 @@ def test_quick_exit_stays_in_reach_while_scrolling(page, live_server, content, s
     button = page.get_by_role("link", name="Quick exit")
     box = button.bounding_box()
     assert box is not None
-    assert 0 <= box["y"] and box["y"] + box["height"] <= size["height"], "in the viewport"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], "in the viewport"
     assert box["width"] >= 44 and box["height"] >= 44, "large enough to tap"
     assert page.evaluate(
         "([x, y]) => document.elementFromPoint(x, y).closest('[data-quick-exit]') !== null",
