@@ -13,6 +13,9 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+# The worker closes its database connection when it is done, as in production; inside a
+# test's own transaction (PostgreSQL) that would close the test's connection too.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class BrokenMailServer:
