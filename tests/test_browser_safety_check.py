@@ -24,8 +24,9 @@ def tab_to(page, is_it: str, most: int = 60) -> None:
 
 
 def test_bob_is_afraid_sees_help_and_nothing_links_unless_he_goes_on(
-    two_browsers, live_server, alice, bob, content, mailoutbox
+    two_browsers, live_server, alice, bob, content, mailoutbox, settings
 ):
+    settings.SITE_URL = live_server.url  # invitation links use it outside DEBUG
     alice_page, bob_page = two_browsers
     sign_in(alice_page, live_server, alice.email)
     alice_page.goto(live_server.url + "/us/")
