@@ -3,7 +3,7 @@
 Served by course.views.account_data, so that `accounts` never reaches into course models.
 """
 
-from course.models import SIGNS, Answer, AnswerVersion, CheckIn, Commitment, Completion
+from course.models import SIGNS, Answer, AnswerVersion, CheckIn, Commitment, Completion, Reply
 
 
 def course_data(user) -> dict:
@@ -55,8 +55,19 @@ def course_data(user) -> dict:
         }
         for commitment in Commitment.objects.filter(author=user).order_by("due_on")
     ]
+    replies = [
+        {
+            "to_prompt_id": reply.answer.prompt_id,
+            "kind": reply.kind,
+            "text": reply.text,
+            "created_at": reply.created_at,
+            "in_current_link": reply.shared_with_id is not None,
+        }
+        for reply in Reply.objects.filter(author=user).select_related("answer")
+    ]
     return {
         "answers": answers,
+        "replies": replies,
         "progress": progress,
         "checkins": checkins,
         "commitments": commitments,

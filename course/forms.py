@@ -45,12 +45,17 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+
     # Set by answer_form when the stored answer cannot be decrypted (a missing key).
     stored_unreadable = False
 
     def clean(self):
         if self.stored_unreadable:
             self.add_error("text", UNREADABLE_KEPT)
+        elif "text" not in self.data:
+            # A form without its text field (a broken page or script) must never be taken
+            # for an emptied answer.
+            self.add_error("text", FORM_DAMAGED)
         return super().clean()
 
 
@@ -141,7 +146,12 @@ class AnswerFields:
         return cls(
             prompt=prompt,
             answer=answer,
-            text=form["text"].value() or "",
+            # As typed; a form that came without its text shows the stored one.
+            text=(
+                form["text"].value() or ""
+                if not form.is_bound or "text" in form.data
+                else (answer.text if answer else "")
+            ),
             base_version=version,
             sharing=sharing,
             answer_url=reverse("journal:answer", args=[prompt.slug]),

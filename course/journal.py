@@ -18,6 +18,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,8 +54,33 @@ class SaveResult:
         return self.answer is not None and self.was_shared and not self.answer.is_shared
 
 
-def narrower(one: str, other: str) -> str:
-    return min(one, other, key=lambda choice: WIDTH.get(choice, 0))
+def _ended_share(answer: Answer) -> bool:
+    """Shared once, in a link that has since ended: private now, but the row still says
+    how it was shared until something settles it (see `settle_ended_shares`)."""
+    return answer.sharing != Sharing.PRIVATE and answer.shared_with_id is None
+
+
+def _settle(answer: Answer) -> None:
+    """On a locked row whose link ended: store it as private, as a new version. Every page
+    that shows the answer settles it first, so a page still offering the old choice
+    (drawn before the unlink) names an older version and can no longer widen anything."""
+    answer.sharing, answer.shared_at = Sharing.PRIVATE, None
+    answer.version += 1
+    answer.save(update_fields=["sharing", "shared_at", "version", "updated_at"])
+
+
+def settle_ended_shares(answers) -> None:
+    """Before a page shows these answers (and their versions): those whose link has ended
+    become private in the database too. One UPDATE, and only when there is such an answer
+    (after an unlink), so pages pay nothing otherwise."""
+    ended = [answer for answer in answers if answer is not None and _ended_share(answer)]
+    if not ended:
+        return
+    Answer.objects.filter(pk__in=[a.pk for a in ended], shared_with__isnull=True).update(
+        sharing=Sharing.PRIVATE, shared_at=None, version=F("version") + 1
+    )
+    for answer in ended:
+        answer.sharing, answer.shared_at, answer.version = Sharing.PRIVATE, None, answer.version + 1
 
 
 def _apply_sharing(answer: Answer, sharing: str, *, prompt: Prompt, couple, now) -> bool:
@@ -128,6 +154,12 @@ def save_answer(
             AnswerVersion.objects.create(answer=answer, version=1, text=text, saved_at=now)
             return SaveResult(answer)
         answer.prompt = prompt
+        if _ended_share(answer):
+            # No page drawn since the link ended could send this (pages settle first):
+            # it comes from before the unlink, so its text waits on the conflict page and
+            # its sharing choice, made for a link that is gone, is never applied.
+            _settle(answer)
+            return SaveResult(answer, conflict=True, was_shared=False)
         if answer.version != base_version:
             if sharing is not None and WIDTH[sharing] < WIDTH[answer.current_sharing]:
                 # A stale tab may still narrow: withdrawing is always immediate. Its
@@ -147,7 +179,9 @@ def save_answer(
             answer.text = text
             fields.append("text")
             latest = answer.versions.first()
-            if not new_version and latest is not None and now - latest.saved_at < VERSION_WINDOW:
+            merge = latest is not None and now - latest.saved_at < VERSION_WINDOW
+            # An emptied answer never replaces the words of the newest version.
+            if not new_version and merge and text.strip():
                 # Autosaves in one sitting refine the newest version instead of piling up.
                 AnswerVersion.objects.filter(pk=latest.pk).update(
                     version=answer.version, text=text, saved_at=now
@@ -177,6 +211,11 @@ def change_sharing(*, author, answer: Answer, sharing: str, base_version: int | 
         )
         if locked is None:
             return SaveResult(None, conflict=True)
+        if _ended_share(locked):
+            _settle(locked)
+            if sharing != Sharing.PRIVATE:
+                return SaveResult(locked, conflict=True)
+            return SaveResult(locked, unchanged=True)
         widening = WIDTH[sharing] > WIDTH[locked.current_sharing]
         if widening and base_version != locked.version:
             return SaveResult(locked, conflict=True, was_shared=locked.is_shared)
@@ -315,6 +354,7 @@ def journal_rows(user) -> tuple[dict, list[JournalRow]]:
     longer in the course."""
     journal_url = reverse("journal:index")
     answers = {answer.prompt_id: answer for answer in Answer.objects.of(user)}
+    settle_ended_shares(answers.values())
     course = current_course()
     prompts = course.prompts()
     if not answers.keys() <= course.prompts_by_slug().keys():

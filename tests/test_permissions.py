@@ -27,6 +27,7 @@ from accounts.models import Invitation, Notice
 from accounts.services import digest, unlink
 from course.checkins import record_checkin
 from course.commitments import make_commitment, propose_commitment
+from course.journal import settle_ended_shares
 from course.models import SIGN_FIELDS, Answer, AnswerVersion, Commitment
 from tests.conftest import make_person
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
@@ -232,6 +233,8 @@ def world(alice, bob, carol, content) -> dict:
     unlink(user=alice)
     link(alice, bob)
     link(dave, erin)
+    # As her next page would: what was shared with frank is stored as private now.
+    settle_ended_shares(Answer.objects.of(alice))
     lesson = lesson_slugs("honesty")[0]
     private_prompt, shared_prompt = prompt_slugs(lesson)[:2]
     answer(alice, private_prompt, DRAFT_SECRET)

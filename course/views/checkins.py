@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import notices
@@ -68,6 +69,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("note", "text")
 def take(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     if request.method == "GET":
@@ -174,6 +176,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@sensitive_post_parameters("note", "text")
 def create(request: HttpRequest) -> HttpResponse:
     form = CommitmentForm(request.POST, partner=partner_of(request.user))
     if not form.is_valid():
@@ -197,6 +200,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@sensitive_post_parameters("note", "text")
 def propose(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     form = ProposalForm(request.POST)
@@ -241,6 +245,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@sensitive_post_parameters("note", "text")
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
     found = _visible(request, pk)
     form = MarkForm(request.POST)

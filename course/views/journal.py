@@ -15,6 +15,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit, notices
@@ -36,6 +37,7 @@ from course.journal import (
     render_answer,
     restore_version,
     save_answer,
+    settle_ended_shares,
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.progress import journey_for
@@ -110,10 +112,12 @@ def _saved_label(answer: Answer) -> str:
 @never_cache
 @login_required_or_401
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("text")
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     prompt, existing = _prompt_for(request, slug)
     lesson_url = prompt.lesson.get_absolute_url() + f"#prompt-{prompt.slug}"
     if request.method == "GET":
+        settle_ended_shares([existing])
         return _answer_page(request, prompt, existing, answer_form(prompt, existing), lesson_url)
 
     form = answer_form(prompt, existing, data=request.POST)
@@ -130,6 +134,8 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             text=form.cleaned_data["text"],
             base_version=form.cleaned_data["base_version"],
             sharing=form.cleaned_data.get("sharing") or None,
+            # From the conflict page: the other wording stays in the history, whole.
+            new_version=bool(request.POST.get("keep_both")),
         )
     except AnswerTooLong as too_long:
         if _wants_json(request):

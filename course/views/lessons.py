@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import notify_partner
 from course.forms import AnswerFields
-from course.journal import reach_for
-from course.journey import LOCKED
+from course.journal import reach_for, settle_ended_shares
+from course.journey import DONE, LOCKED
 from course.models import Answer, Completion, LastOpened, Lesson
 from course.progress import journey_for
 from course.roles import parts_for, prompts_for, question_label
@@ -67,6 +67,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if request.user.is_authenticated:
         mine = Answer.objects.of(request.user).filter(prompt__in=[p.slug for p in prompts])
         answers = {answer.prompt_id: answer for answer in mine}
+        settle_ended_shares(answers.values())
         reach = reach_for(request.user, [p.slug for p in prompts])
         forms = AnswerFields.for_prompts(prompts, answers, reach)
         context["questions"] = list(zip(forms, labels, strict=True))
@@ -75,6 +76,13 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             LastOpened.remember(request.user, state.lesson)
             request.session["last_lesson"] = slug
     return render(request, "course/lesson.html", context)
+
+
+def _finished_as_shown(journey, stage_pk: int) -> bool:
+    """Every lesson of the stage but the private ones is finished."""
+    stage = next(s for s in journey.stages if s.stage.pk == stage_pk)
+    shown = [state for state in stage.lessons if not state.lesson.private]
+    return bool(shown) and all(state.status == DONE for state in shown)
 
 
 @login_required
@@ -89,12 +97,11 @@ def complete(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(target.get_absolute_url() if target else "course:outline")
     Completion.objects.get_or_create(user=request.user, lesson=lesson)
     after = journey_for(request.user)
-    stage_after = next(s for s in after.stages if s.stage.pk == lesson.stage_id)
-    # A private lesson's reading never reaches the partner, not even as a notice.
+    # The partner hears of a finished stage as they see it: without its private lessons,
+    # so whether one was read never shows, not even in when the email comes.
     if (
-        stage_after.is_complete
-        and state.status != "done"
-        and not lesson.private
+        not _finished_as_shown(journey, lesson.stage_id)
+        and _finished_as_shown(after, lesson.stage_id)
         and request.user.progress_shown != request.user.ProgressShown.NOTHING
     ):
         notify_partner(request.user, "stage")

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.couple_views import CodeForm, InviteForm
@@ -96,6 +97,7 @@ def us(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@sensitive_post_parameters("text")
 def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
     """A reply, or a gentle acknowledgement, under an answer shared between the two."""
     partner = partner_of(request.user)
@@ -135,12 +137,8 @@ def our_journey(user, partner) -> dict:
         done[user_id].add(lesson_id)
     mine = build_journey(stages, done[user.pk])
 
-    my_shared = {
-        a.prompt_id: a
-        for a in Answer.objects.filter(author=user, shared_with__members__user=partner)
-        .exclude(sharing=Sharing.PRIVATE)
-        .exclude(text="")
-    }
+    # Mine as the partner is offered them: the same rule that decides what they see.
+    my_shared = {a.prompt_id: a for a in Answer.objects.offered_to(partner)}
     offered = dict(Answer.objects.offered_to(user).values_list("prompt_id", "sharing"))
     their_shared = {a.prompt_id: a for a in Answer.objects.shared_by_partner_with(user)}
     waiting = set(Answer.objects.waiting_for(user).values_list("prompt_id", flat=True))

@@ -279,6 +279,10 @@
       var enough = new Promise(function (resolve) { window.setTimeout(resolve, limit); });
       return Promise.race([all, enough]);
     },
+    // The keys of the drafts of this page's answers.
+    keys: function () {
+      return editors.map(function (editor) { return editor.key; });
+    },
     // The keys of drafts that could not be sent, so they stay in the browser.
     sendBeforeLeaving: function () {
       return editors.filter(function (editor) { return !editor.sendBeforeLeaving(); })

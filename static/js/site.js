@@ -59,8 +59,11 @@
     var journal = window.trellisJournal;
     function go() {
       var unsent = journal ? journal.sendBeforeLeaving() : [];
+      var sent = journal ? journal.keys().filter(function (key) { return unsent.indexOf(key) < 0; }) : [];
+      // Only the drafts this page could send go: one kept from an earlier page was never
+      // confirmed by the server (a session had run out), so it waits for its writer.
       drafts.keys().forEach(function (key) {
-        if (unsent.indexOf(key) < 0) drafts.forget(key);
+        if (sent.indexOf(key) >= 0) drafts.forget(key);
       });
       window.location.replace(url);
     }
