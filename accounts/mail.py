@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.db import transaction
 from django.tasks import task
 
@@ -68,3 +69,25 @@ class QueuedBackend(BaseEmailBackend):
             sealed = seal(message)
             transaction.on_commit(lambda sealed=sealed: deliver.enqueue(sealed))
         return len(email_messages)
+
+
+class ReadableConsoleBackend(ConsoleBackend):
+    """Development only: each email in the terminal as a person reads it.
+
+    Django's console backend prints the MIME source, where quoted-printable encoding
+    breaks every line longer than 76 characters with an "=": an email confirmation link
+    (about 95 characters) then cannot be copied from the `make run` terminal, and sign-up
+    needs that link. This prints the headers a person looks at and the plain text whole.
+    """
+
+    def write_message(self, message) -> None:
+        lines = [
+            f"From: {message.from_email}",
+            f"To: {', '.join(message.to)}",
+            f"Subject: {message.subject}",
+            "",
+            message.body,
+            "-" * 79,
+            "",
+        ]
+        self.stream.write("\n".join(lines))

@@ -264,7 +264,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (`manage.py db_worker`) through the "outgoing" mailer.
 MAILERS = {"default": {"BACKEND": "accounts.mail.QueuedBackend"}}
 if DEBUG and not env_str("EMAIL_HOST"):
-    MAILERS["outgoing"] = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    MAILERS["outgoing"] = {"BACKEND": "accounts.mail.ReadableConsoleBackend"}
 else:
     MAILERS["outgoing"] = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
