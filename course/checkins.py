@@ -83,15 +83,6 @@ def set_checkin_sharing(*, author, scores: bool | None = None, notes: bool | Non
     return CheckIn.objects.filter(author=author).update(**changes, updated_at=timezone.now())
 
 
-def sharing_defaults(checkins: list[CheckIn]) -> dict[str, bool]:
-    """A new check-in is shared the way the latest one was."""
-    latest = max(checkins, key=lambda c: c.taken_on, default=None)
-    return {
-        "shared": latest.shared if latest else False,
-        "note_shared": latest.note_shared if latest else False,
-    }
-
-
 def days_since_last_checkin(user, today: date | None = None) -> int | None:
     """For the home page's gentle suggestion. One query; None if never checked in."""
     last = (

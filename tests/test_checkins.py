@@ -578,3 +578,16 @@ def test_the_commitments_page_takes_as_many_queries_for_200_as_for_1(couple):
     )
     assert Commitment.objects.filter(author=alice).count() == 200
     assert _queries(browser, "/commitments/") == one
+
+
+def test_a_new_check_in_starts_private_whatever_the_last_one_shared(couple):
+    alice, _ = couple
+    checkin(alice, days=1, shared=True, note_shared=True, note="Shared last time.")
+    browser = reauthenticated(alice)
+
+    page = browser.get("/check-ins/new/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert not re.search(r'<input type="checkbox" name="shared"[^>]*checked', html)
+    assert not re.search(r'<input type="checkbox" name="note_shared"[^>]*checked', html)

@@ -28,7 +28,6 @@ from course.checkins import (
     history_rows,
     record_checkin,
     set_checkin_sharing,
-    sharing_defaults,
 )
 from course.models import SIGN_FIELDS, SIGNS, CheckIn, Commitment
 
@@ -73,8 +72,9 @@ def checkins(request: HttpRequest) -> HttpResponse:
 def take(request: HttpRequest) -> HttpResponse:
     partner = partner_of(request.user)
     if request.method == "GET":
-        latest = list(CheckIn.objects.filter(author=request.user).order_by("-taken_on")[:1])
-        initial = {"taken_on": timezone.localdate(), **sharing_defaults(latest)}
+        # Each check-in starts private: sharing it is a choice made for it, never one
+        # carried over from the last.
+        initial = {"taken_on": timezone.localdate()}
         form = CheckInForm(initial=initial, partner=partner)
         return render(request, "course/checkins/take.html", {"form": form, "partner": partner})
 
