@@ -62,7 +62,7 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
         alice_page.goto(live_server.url + f"/journal/{prompt.slug}/")
         alice_page.get_by_label(re.compile(choice)).check()
         alice_page.get_by_role("button", name="Save answer").click()
-        expect(alice_page.get_by_text("Your answer is saved")).to_be_visible()
+        expect(alice_page.locator(".message-success")).to_contain_text("Your answer is saved")
 
     bob_page.goto(live_server.url + "/us/")
     expect(bob_page.get_by_text("Shared: I want us to begin again.")).to_be_visible()
@@ -76,11 +76,13 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     expect(bob_page.get_by_text("Alice has answered this and will share it")).to_be_visible()
     bob_page.get_by_role("textbox").fill("My own small truth.")
     bob_page.get_by_role("button", name="Save answer").click()
+    expect(bob_page.locator(".message-success")).to_contain_text("Your answer is saved")
     bob_page.goto(live_server.url + "/us/")
     expect(bob_page.get_by_text("When both: the small truth.")).to_have_count(0)
     bob_page.goto(live_server.url + f"/journal/{third.slug}/")
     bob_page.get_by_label(re.compile("Shared when we have both")).check()
     bob_page.get_by_role("button", name="Save answer").click()
+    expect(bob_page.locator(".message-success")).to_contain_text("Your answer is saved")
     expect(bob_page.locator("[data-who-can-read]")).to_have_text(
         "Alice can read this: you have both shared your answers."
     )
