@@ -23,11 +23,20 @@ def partner_of(user) -> User | None:
     )
 
 
-def couple_of(user) -> Couple | None:
-    """The link `user` is in now, or None. One query."""
+def couple_of(user, *, lock: bool = False) -> Couple | None:
+    """The link `user` is in now, or None. One query.
+
+    `lock` (inside a transaction) holds the couple row until the transaction ends, for a
+    caller about to store a share of it: an unlink under way then finishes first and the
+    share sees no link, and an unlink that comes later waits and then ends the share. On
+    SQLite, whose writers take turns anyway, there is nothing to lock.
+    """
     if not user.is_authenticated:
         return None
-    return Couple.objects.filter(members__user=user).first()
+    couples = Couple.objects.filter(members__user=user)
+    if lock:
+        couples = couples.select_for_update(of=("self",))
+    return couples.first()
 
 
 def are_partners(one, other) -> bool:

@@ -37,29 +37,33 @@ def make_commitment(*, author, text: str, due_on: date, shared: bool = False) ->
     text = clean(text, TEXT_MAX_CHARS)
     if not text:
         raise CommitmentRefused("Please write what you will do.")
-    couple = couple_of(author) if shared else None
-    return Commitment.objects.create(author=author, text=text, due_on=due_on, shared_with=couple)
+    with transaction.atomic():
+        couple = couple_of(author, lock=True) if shared else None
+        return Commitment.objects.create(
+            author=author, text=text, due_on=due_on, shared_with=couple
+        )
 
 
 def propose_commitment(*, proposer, partner, text: str, due_on: date) -> Commitment:
     """A small step asked of the partner; theirs to accept or decline."""
-    couple = couple_of(proposer)
-    if partner is None or couple is None or not are_partners(proposer, partner):
-        raise CommitmentRefused(
-            "You can propose a commitment only to the spouse you are linked with."
-        )
     text = clean(text, TEXT_MAX_CHARS)
     if not text:
         raise CommitmentRefused("Please write what you are asking for.")
-    return Commitment.objects.create(
-        author=partner,
-        proposed_by=proposer,
-        text=text,
-        due_on=due_on,
-        shared_with=couple,
-        proposed_in=couple,
-        status=Status.PROPOSED,
-    )
+    with transaction.atomic():
+        couple = couple_of(proposer, lock=True)
+        if partner is None or couple is None or not are_partners(proposer, partner):
+            raise CommitmentRefused(
+                "You can propose a commitment only to the spouse you are linked with."
+            )
+        return Commitment.objects.create(
+            author=partner,
+            proposed_by=proposer,
+            text=text,
+            due_on=due_on,
+            shared_with=couple,
+            proposed_in=couple,
+            status=Status.PROPOSED,
+        )
 
 
 def _locked(commitment: Commitment) -> Commitment:

@@ -83,6 +83,15 @@ def settle_ended_shares(answers) -> None:
         answer.sharing, answer.shared_at, answer.version = Sharing.PRIVATE, None, answer.version + 1
 
 
+def _link_to_share_with(author, sharing: str | None):
+    """Inside the save's transaction: the link a widening choice would share with,
+    locked, so an unlink racing the save cannot leave a share pointing at a deleted link
+    (it used to answer 500). None for private, or to keep the stored choice."""
+    if sharing in (None, Sharing.PRIVATE):
+        return None
+    return couple_of(author, lock=True)
+
+
 def _apply_sharing(answer: Answer, sharing: str, *, prompt: Prompt, couple, now) -> bool:
     """Set the choice on `answer` (not saved); True if what is in force changed.
 
@@ -131,8 +140,8 @@ def save_answer(
         raise ValueError(f"unknown sharing choice {sharing!r}")
     text = clean_text(text)
     now = timezone.now()
-    couple = couple_of(author) if sharing not in (None, Sharing.PRIVATE) else None
     with transaction.atomic():
+        couple = _link_to_share_with(author, sharing)
         answer = Answer.objects.select_for_update().filter(author=author, prompt=prompt).first()
         if answer is None:
             if base_version != 0:
@@ -201,8 +210,8 @@ def change_sharing(*, author, answer: Answer, sharing: str, base_version: int | 
     version the page showed: a stale page cannot share what was withdrawn since."""
     if sharing not in Sharing.values:
         raise ValueError(f"unknown sharing choice {sharing!r}")
-    couple = couple_of(author) if sharing != Sharing.PRIVATE else None
     with transaction.atomic():
+        couple = _link_to_share_with(author, sharing)
         locked = (
             Answer.objects.select_for_update()
             .filter(pk=answer.pk, author=author)

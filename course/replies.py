@@ -7,6 +7,7 @@ Only an answer both spouses can read may be replied to, by either of them.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q
 
 from accounts import notices
@@ -44,15 +45,19 @@ def add_reply(*, author, answer_id: int, kind: str, text: str = "") -> Reply:
         raise ReplyRefused("Please choose how to reply.")
     if kind == Reply.Kind.WORDS and not text:
         raise ReplyRefused("Write a few words, or choose one of the short replies.")
-    couple = couple_of(author)
-    reply = Reply.objects.create(
-        answer=answer,
-        author=author,
-        shared_with=couple,
-        kind=kind,
-        text=text if kind == Reply.Kind.WORDS else "",
-    )
-    notices.tell(partner, notices.Kind.REPLIED, couple=couple)
+    with transaction.atomic():
+        # Locked, so an unlink racing the reply either ends it or comes after it.
+        couple = couple_of(author, lock=True)
+        if couple is None:
+            raise ReplyRefused("This answer is no longer shared between you.")
+        reply = Reply.objects.create(
+            answer=answer,
+            author=author,
+            shared_with=couple,
+            kind=kind,
+            text=text if kind == Reply.Kind.WORDS else "",
+        )
+        notices.tell(partner, notices.Kind.REPLIED, couple=couple)
     return reply
 
 
