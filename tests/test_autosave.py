@@ -104,3 +104,26 @@ def test_the_page_says_who_can_read_the_stored_answer(alice, bob, prompt):
         b"data-who-can-read>Bob will see this once you have both shared your answers to this"
         in response.content
     )
+
+
+def test_an_autosave_from_another_persons_page_is_refused_and_saves_nothing(alice, bob, prompt):
+    """Alice's page, still open on a shared computer where bob has since signed in,
+    names her as its writer: bob's session must not take her words."""
+    bobs_session = signed_in(bob)
+    response = bobs_session.post(
+        f"/journal/{prompt.slug}/",
+        {"text": "Alice's words", "base_version": 0, "writer": str(alice.pk)},
+        headers=JSON,
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {"other_writer": True}
+    assert not Answer.objects.exists()
+
+    response = bobs_session.post(
+        f"/journal/{prompt.slug}/",
+        {"text": "Bob's own words", "base_version": 0, "writer": str(bob.pk)},
+        headers=JSON,
+    )
+    assert response.status_code == 200
+    assert Answer.objects.get().author == bob

@@ -301,3 +301,38 @@ def test_a_stale_tab_cannot_widen_sharing_by_autosave(page, live_server, alice, 
     expect(stale.page.get_by_role("heading", name="Two versions of your answer")).to_be_visible()
     kept = stored(alice)
     assert (kept.current_sharing, kept.text) == ("private", "Shared at first.")
+
+
+@pytest.mark.parametrize("bob_answered", [False, True], ids=["bob-no-answer", "bob-answered"])
+def test_a_tab_left_open_by_one_spouse_never_saves_into_the_other_spouses_journal(
+    page, live_server, alice, bob, first_lesson, bob_answered
+):
+    """A shared computer: alice's tab is signed out in another tab while she types, and
+    bob signs in there. Her words must stay in the browser for her, never be saved as
+    bob's answer, and never open a conflict page that shows his private answer beside
+    hers (both happened: the page's retry used the new session's token)."""
+    if bob_answered:
+        prompt = first_lesson.prompts.order_by("order").first()
+        Answer.objects.create(author=bob, prompt=prompt, text="Bob's private words.")
+    sign_in(page, live_server, alice.email)
+    page.clock.install()
+    answer = open_lesson(page, live_server, first_lesson)
+
+    other = page.context.new_page()
+    other.goto(live_server.url + "/")
+    other.get_by_role("button", name="Sign out").first.click()
+    answer.box.fill("Alice's words, never for bob's journal.")
+    page.clock.run_for(1500)
+    expect(answer.status).to_contain_text("signed out")
+
+    sign_in(other, live_server, bob.email)
+    page.bring_to_front()
+    page.clock.run_for(20_000)  # the tab tries again, now with bob's session
+
+    expect(answer.status).to_contain_text("Someone else is signed in")
+    assert page.url.startswith(live_server.url + first_lesson.get_absolute_url())
+    assert "Bob's private words." not in page.content()
+    assert not Answer.objects.filter(author=alice).exists()
+    bobs = Answer.objects.filter(author=bob).values_list("text", flat=True)
+    assert list(bobs) == (["Bob's private words."] if bob_answered else [])
+    assert len(drafts(page)) == 1 and drafts(page)[0].endswith(f"{alice.pk}:{answer.prompt.slug}")

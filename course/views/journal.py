@@ -120,6 +120,10 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         settle_ended_shares([existing])
         return _answer_page(request, prompt, existing, answer_form(prompt, existing), lesson_url)
 
+    if request.POST.get("writer", str(request.user.pk)) != str(request.user.pk):
+        # A page left open by someone who has since been signed out, on a browser where
+        # another person signed in: nothing of it may land in this person's journal.
+        return JsonResponse({"other_writer": True}, status=403)
     form = answer_form(prompt, existing, data=request.POST)
     if not form.is_valid():
         if _wants_json(request):

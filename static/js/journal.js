@@ -128,6 +128,8 @@
       data.append("csrfmiddlewaretoken", freshToken(form));
       data.append("text", textarea.value);
       data.append("base_version", version.value);
+      // Whose page this is: a session that changed hands in another tab must not save here.
+      data.append("writer", form.dataset.writer);
       if (sharing()) data.append("sharing", sharing());
       return data;
     }
@@ -138,6 +140,7 @@
       if (result.status === 409 && data && data.conflict) return "conflict";
       if ((result.status === 400 || result.status === 413) && data && data.error) return "refused";
       if (result.status === 401) return "signed-out";
+      if (result.status === 403 && data && data.other_writer) return "other-writer";
       if (result.redirected && new URL(result.url).pathname === form.dataset.signIn) return "signed-out";
       return "failed";
     }
@@ -187,6 +190,12 @@
         } else if (got === "signed-out") {
           waiting = signedOut = true;
           saySignedOut();
+          schedule(RETRY_SIGNED_OUT);
+        } else if (got === "other-writer") {
+          // Someone else signed in on this browser: the words wait here for their writer.
+          waiting = signedOut = true;
+          say("Someone else is signed in on this browser now, so this is not saved. " +
+            "The words stay in this browser for the person who wrote them: sign in as yourself to save them.", "error");
           schedule(RETRY_SIGNED_OUT);
         } else {
           waiting = true;
