@@ -21,6 +21,14 @@ class ReplyRefused(Exception):
     """A reason, in words a spouse can read, why this reply cannot be added."""
 
 
+class NotSharedNow(ReplyRefused):
+    """The answer is no longer shared between the two (withdrawn, or the link ended)
+    since the page offering the reply was drawn."""
+
+    def __init__(self):
+        super().__init__("This answer is no longer shared between you, so your reply was not sent.")
+
+
 def between(viewer, partner):
     """The answers both spouses can read now: each one's shares the other may see."""
     return Answer.objects.filter(
@@ -32,10 +40,12 @@ def between(viewer, partner):
 def add_reply(*, author, answer_id: int, kind: str, text: str = "") -> Reply:
     partner = partner_of(author)
     if partner is None:
-        raise ReplyRefused("Replies are between linked spouses.")
+        raise NotSharedNow
     answer = between(author, partner).filter(pk=answer_id).first()
     if answer is None:
-        raise ReplyRefused("This answer is no longer shared between you.")
+        raise NotSharedNow
+    if answer.author_id == author.pk and kind != Reply.Kind.WORDS:
+        raise ReplyRefused("The short replies are for your spouse's answers.")
     text = text.replace("\r\n", "\n").replace("\x00", "").strip()
     if len(text) > TEXT_MAX_CHARS:
         raise ReplyRefused(

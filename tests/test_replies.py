@@ -60,9 +60,47 @@ def test_a_private_answer_cannot_be_replied_to_and_the_words_are_kept(alice, bob
         f"/us/answers/{private.pk}/reply/", {"kind": "words", "text": "My careful words"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     page = response.content.decode()
     assert "Only mine." not in page
+    assert "no longer shared between you" in page
+    assert "My careful words" in page  # not sent, and not lost either
+    assert not Reply.objects.exists()
+
+
+def test_a_reply_to_an_answer_withdrawn_or_unlinked_meanwhile_keeps_its_words(alice, bob, content):
+    """Bob's /us/ still shows alice's answer; she withdraws it, or unlinks, before he
+    sends his reply. He is told why it was not sent, and his words are on the page."""
+    link(alice, bob)
+    shared = answer(alice, _prompts(1)[0], SHARED, sharing="shared")
+    bobs = signed_in(bob)
+    assert SHARED in bobs.get("/us/").content.decode()
+
+    answer(alice, _prompts(1)[0], SHARED, sharing="private")
+    response = bobs.post(
+        f"/us/answers/{shared.pk}/reply/", {"kind": "words", "text": "I am so sorry."}
+    )
+    assert response.status_code == 409
+    assert "I am so sorry." in response.content.decode()
+
+    answer(alice, _prompts(1)[0], SHARED, sharing="shared")
+    unlink(user=alice)
+    response = bobs.post(f"/us/answers/{shared.pk}/reply/", {"kind": "words", "text": "Still."})
+    assert response.status_code == 409
+    assert "Still." in response.content.decode()
+    assert not Reply.objects.exists()
+
+
+def test_a_spouse_cannot_acknowledge_their_own_answer(alice, bob, content):
+    """ "Thank you for telling me" is for the spouse who was told, not the teller."""
+    link(alice, bob)
+    shared = answer(alice, _prompts(1)[0], SHARED, sharing="shared")
+    alices = signed_in(alice)
+    assert "Thank you for telling me" not in alices.get("/us/").content.decode()
+
+    response = alices.post(f"/us/answers/{shared.pk}/reply/", {"kind": "thanks"})
+
+    assert response.status_code == 400
     assert not Reply.objects.exists()
 
 
@@ -73,7 +111,7 @@ def test_a_stranger_cannot_reply_and_replies_end_with_the_link(alice, bob, conte
     signed_in(bob).post(f"/us/answers/{shared.pk}/reply/", {"kind": "thanks"})
 
     refused = signed_in(carol).post(f"/us/answers/{shared.pk}/reply/", {"kind": "thanks"})
-    assert refused.status_code == 302  # not linked: back to /us/, nothing added
+    assert refused.status_code == 409  # not linked: told so, nothing added
     assert Reply.objects.count() == 1
 
     unlink(user=alice)

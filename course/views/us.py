@@ -27,7 +27,7 @@ from course.checkins import our_trust
 from course.journal import SHARING_LABELS, who_can_read
 from course.journey import build_journey, gate_waits
 from course.models import Answer, Commitment, Completion, Reply, Sharing
-from course.replies import TEXT_MAX_CHARS, ReplyRefused, add_reply, replies_for
+from course.replies import TEXT_MAX_CHARS, NotSharedNow, ReplyRefused, add_reply, replies_for
 from course.snapshot import current_course
 
 
@@ -100,9 +100,6 @@ def us(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("text")
 def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
     """A reply, or a gentle acknowledgement, under an answer shared between the two."""
-    partner = partner_of(request.user)
-    if partner is None:
-        return redirect("us:index")
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -112,12 +109,19 @@ def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
             )
+        except NotSharedNow as gone:
+            # The answer left the page since it was drawn: say so, and keep the words.
+            context = {"reason": str(gone), "text": form.cleaned_data["text"]}
+            return render(request, "course/reply_not_sent.html", context, status=409)
         except ReplyRefused as refused:
             form.add_error("text", str(refused))
         else:
             messages.success(request, "Your reply is there for you both.")
             return redirect(reverse("us:index") + f"#answer-{answer_id}")
     # The page again, with what was typed kept in the form that failed.
+    partner = partner_of(request.user)
+    if partner is None:
+        return redirect("us:index")
     context = our_journey(request.user, partner)
     for row in context["shared"]:
         if row["conversation"] and row["conversation"].pk == answer_id:
