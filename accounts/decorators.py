@@ -2,8 +2,10 @@
 
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required as django_login_required
 from django.http import HttpRequest, JsonResponse
+
+from accounts.kept_words import words_kept_page
 
 SIGNED_OUT = "You have been signed out. Sign in again to save; your words are kept."
 
@@ -14,19 +16,26 @@ def wants_json(request: HttpRequest) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
-def login_required_or_401(view):
-    """Django's `login_required`, except that a signed-out request asking for JSON gets
-    401 JSON instead of a redirect to the sign-in page.
+def login_required(view):
+    """Django's `login_required`, except when the request could not follow a redirect
+    to the sign-in page without losing something.
 
-    A script cannot sign in, and `fetch` follows the redirect to the sign-in page, which
-    answers 200: journal autosave once took that for a save and dropped the writer's
-    words. A 401 cannot be mistaken for one. Pages still get Django's redirect."""
-    redirecting = login_required(view)
+    - A signed-out request asking for JSON gets 401 JSON. A script cannot sign in, and
+      `fetch` follows the redirect to the sign-in page, which answers 200: journal
+      autosave once took that for a save and dropped the writer's words.
+    - A signed-out form (POST) gets a page with its words (401), and a link to sign in
+      that returns to the page the form was on: the redirect dropped the words, and then
+      landed on an address that only takes forms (405).
+    Pages (GET) still get Django's redirect."""
+    redirecting = django_login_required(view)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated and wants_json(request):
-            return JsonResponse({"error": SIGNED_OUT, "signed_out": True}, status=401)
+        if not request.user.is_authenticated:
+            if wants_json(request):
+                return JsonResponse({"error": SIGNED_OUT, "signed_out": True}, status=401)
+            if request.method == "POST":
+                return words_kept_page(request, signed_out=True, status=401)
         return redirecting(request, *args, **kwargs)
 
     return wrapper

@@ -343,3 +343,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# A form from a page drawn before signing in or out elsewhere: say so, keep the words.
+CSRF_FAILURE_VIEW = "accounts.kept_words.csrf_failure"

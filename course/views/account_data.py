@@ -5,7 +5,6 @@ course models (config/urls.py mounts it under /account/)."""
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import audit
+from accounts.decorators import login_required
 from accounts.downloads import reauthenticate_then_return
 from accounts.models import AuditEvent, Invitation
 from course.exports import course_data

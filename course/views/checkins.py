@@ -9,7 +9,6 @@ a commitment nobody may see answers 404, one they may see but not change answers
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import notices
+from accounts.decorators import login_required
 from accounts.links import partner_of
 from course import commitments as promises
 from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm

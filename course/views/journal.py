@@ -7,7 +7,6 @@ Cache-Control: no-store so no browser or proxy keeps a copy.
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit, notices
-from accounts.decorators import login_required_or_401
+from accounts.decorators import login_required
 from accounts.downloads import reauthenticate_then_return, requested_download
 from accounts.links import partner_of
 from accounts.services import notify_partner
@@ -110,7 +109,7 @@ def _saved_label(answer: Answer) -> str:
 
 
 @never_cache
-@login_required_or_401
+@login_required
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("text")
 def answer(request: HttpRequest, slug: str) -> HttpResponse:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.couple_views import CodeForm, InviteForm
+from accounts.decorators import login_required
 from accounts.links import partner_of
 from accounts.models import Invitation, User
 from course.checkins import our_trust
