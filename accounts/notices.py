@@ -24,6 +24,12 @@ def tell(user, kind: str, *, couple=None) -> None:
         Notice.objects.create(user=user, kind=kind, couple=couple, created_at=now)
 
 
+def take_back(user, kind: str, *, couple) -> None:
+    """What a waiting notice told of is gone before `user` looked (every answer shared
+    was made private again): the notice goes too, so the page says only what is there."""
+    Notice.objects.filter(user=user, kind=kind, couple=couple, dismissed_at__isnull=True).delete()
+
+
 def waiting_for(user) -> list[Notice]:
     """The notices `user` has not dismissed, newest first (one query)."""
     return list(Notice.objects.filter(user=user, dismissed_at__isnull=True)[:10])

@@ -163,3 +163,26 @@ def test_our_journey_and_home_take_as_many_queries_with_many_replies_as_with_one
     assert Reply.objects.count() == 49
 
     assert {url: _queries(browser, url) for url in ("/", "/us/")} == one
+
+
+def test_a_share_withdrawn_before_the_partner_looked_takes_its_notice_with_it(alice, bob, content):
+    """The home page shows what is there: 'Alice shared an answer with you' must not
+    stay once nothing of hers is shared any more (it did, linking to an empty page)."""
+    link(alice, bob)
+    first, second = _prompts(2)
+    alices = signed_in(alice)
+    for slug, text in ((first, SHARED), (second, "Another one.")):
+        written = answer(alice, slug, text)
+        response = alices.post(
+            f"/journal/{slug}/share/", {"sharing": "shared", "base_version": written.version}
+        )
+        assert response.status_code == 302
+    bobs = signed_in(bob)
+    assert "shared an answer with you" in bobs.get("/").content.decode()
+
+    for slug in (first, second):
+        response = alices.post(f"/journal/{slug}/share/", {"sharing": "private"})
+        assert response.status_code == 302
+        # While one answer is still shared, the notice is still true.
+        still_true = slug == first
+        assert ("shared an answer with you" in bobs.get("/").content.decode()) is still_true

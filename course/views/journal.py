@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import audit, notices
 from accounts.decorators import login_required
 from accounts.downloads import reauthenticate_then_return, requested_download
-from accounts.links import partner_of
+from accounts.links import couple_of, partner_of
 from accounts.services import notify_partner
 from course.forms import AnswerFields, SearchForm, answer_form
 from course.journal import (
@@ -83,6 +83,12 @@ def _record_sharing(user, result: SaveResult) -> None:
             notices.tell(partner, notices.Kind.SHARED, couple=result.answer.shared_with)
     elif result.withdrawn:
         audit.record(user, audit.Kind.WITHDRAWN)
+        partner = partner_of(user)
+        if (
+            partner is not None
+            and not Answer.objects.offered_to(partner).filter(author=user).exists()
+        ):
+            notices.take_back(partner, notices.Kind.SHARED, couple=couple_of(user))
 
 
 def _conflict_page(request, prompt, answer, mine: str, lesson_url: str) -> HttpResponse:
