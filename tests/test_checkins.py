@@ -593,3 +593,17 @@ def test_a_new_check_in_starts_private_whatever_the_last_one_shared(couple):
     html = page.content.decode()
     assert not re.search(r'<input type="checkbox" name="shared"[^>]*checked', html)
     assert not re.search(r'<input type="checkbox" name="note_shared"[^>]*checked', html)
+
+
+def test_the_note_field_says_who_can_read_the_note(couple):
+    """An accepted proposal is shared, and so is its note: the writer is told before
+    writing, not after (a tester found the note on the partner's page unannounced)."""
+    alice, _ = couple
+    private = make_commitment(author=alice, text="Private step.", due_on=today())
+    shared = make_commitment(author=alice, text="Shared step.", due_on=today(), shared=True)
+    browser = signed_in(alice)
+
+    for commitment, reach in ((private, "Only you can read"), (shared, "Your spouse can read")):
+        response = browser.get(f"/commitments/{commitment.pk}/")
+        assert response.status_code == 200
+        assert reach in response.content.decode()
