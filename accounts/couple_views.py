@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.decorators import login_required
@@ -62,6 +62,9 @@ def _code_checked(request: HttpRequest, code: str) -> bool:
     return request.session.get(CODE_CHECKED) == services.digest(services.normalise_code(code))
 
 
+INVITATION_TO_SHOW = "invitation_to_show"
+
+
 def _site_url(request: HttpRequest) -> str:
     """Where an invitation link points. In development, the address in use (a phone on the
     same network, another port); in production only SITE_URL, never a Host header."""
@@ -97,11 +100,24 @@ def invite(request: HttpRequest) -> HttpResponse:
     except services.LinkRefused as refused:
         messages.error(request, str(refused))
         return redirect("us:index")
-    response = render(
-        request,
-        "accounts/invitation_created.html",
-        {"created": created, "url": _site_url(request) + created.path},
-    )
+    # Shown once, on the page this redirects to: reloading that page must not make a new
+    # invitation (which cancelled the one already in the spouse's inbox). The link and
+    # code wait in the session only until that page reads them, one request later.
+    request.session[INVITATION_TO_SHOW] = {
+        "url": _site_url(request) + created.path,
+        "code": created.pretty_code,
+        "sent_to": created.invitation.sent_to,
+    }
+    return redirect("us:invitation_created")
+
+
+@never_cache
+@login_required
+@require_safe
+def invitation_created(request: HttpRequest) -> HttpResponse:
+    """The new invitation's link and code, once; a reload says where they went."""
+    shown = request.session.pop(INVITATION_TO_SHOW, None)
+    response = render(request, "accounts/invitation_created.html", {"shown": shown})
     response["Cache-Control"] = "no-store"
     return response
 

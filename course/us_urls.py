@@ -10,6 +10,7 @@ urlpatterns = [
     path("", us.us, name="index"),
     path("answers/<int:answer_id>/reply/", us.reply, name="reply"),
     path("invite/", couple_views.invite, name="invite"),
+    path("invitation/", couple_views.invitation_created, name="invitation_created"),
     path("invitations/<int:invitation_id>/cancel/", couple_views.cancel, name="cancel"),
     path("join/<str:token>/", couple_views.join, name="join"),
     path("code/", couple_views.enter_code, name="code"),

@@ -182,7 +182,7 @@ def test_us_urls_refuse_the_wrong_method(method, url, carol):
 
 
 def test_an_unlinked_spouse_creates_an_invitation_with_a_link_and_a_code(carol):
-    response = client_for(carol).post("/us/invite/")
+    response = client_for(carol).post("/us/invite/", follow=True)
     assert response.status_code == 200
     assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
     invitation = Invitation.objects.get()
@@ -196,7 +196,7 @@ def test_an_unlinked_spouse_creates_an_invitation_with_a_link_and_a_code(carol):
 def test_in_development_the_invitation_points_at_the_address_in_use(carol, settings):
     settings.DEBUG = True
     response = client_for(carol).post(
-        "/us/invite/", {"send_to": "dan@example.com"}, HTTP_HOST="localhost:8123"
+        "/us/invite/", {"send_to": "dan@example.com"}, HTTP_HOST="localhost:8123", follow=True
     )
     assert response.status_code == 200
     assert "http://localhost:8123/us/join/" in body(response)
@@ -214,7 +214,7 @@ def test_a_new_invitation_cancels_the_one_before(carol):
 
 def test_the_invitation_email_carries_the_link_and_no_journal_text(carol, prompts):
     answer(carol, prompts[0], SECRET)
-    response = client_for(carol).post("/us/invite/", {"send_to": "dan@example.com"})
+    response = client_for(carol).post("/us/invite/", {"send_to": "dan@example.com"}, follow=True)
     assert response.status_code == 200
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
@@ -744,3 +744,20 @@ def test_our_journey_costs_as_many_queries_for_200_shared_answers_as_for_1(
     assert Answer.objects.filter(author=bob).count() == 200
     page_queries = queries_on_us(alice)
     assert page_queries == one
+
+
+def test_reloading_the_new_invitation_page_keeps_the_invitation_it_showed(carol):
+    """A reload used to send the form again: a second invitation and email, which
+    cancelled the first, already in the spouse's inbox."""
+    browser = client_for(carol)
+    response = browser.post("/us/invite/", {"send_to": "dan@example.com"})
+    assert response.status_code == 302 and response["Location"] == "/us/invitation/"
+    first = browser.get("/us/invitation/")
+    assert first.status_code == 200 and 'id="invite-code"' in body(first)
+
+    again = browser.get("/us/invitation/")  # the reload
+
+    assert again.status_code == 200
+    assert 'id="invite-code"' not in body(again) and "shown only once" in body(again)
+    assert Invitation.objects.get().status == Invitation.Status.PENDING
+    assert len(mail.outbox) == 1

@@ -23,7 +23,7 @@ def _fresh_rate_limits(db):
 def invite(user, address: str):
     browser = Client()
     browser.force_login(user)
-    return browser.post("/us/invite/", {"send_to": address})
+    return browser.post("/us/invite/", {"send_to": address}, follow=True)
 
 
 def test_no_email_subject_carries_a_name(alice, bob, content):

@@ -44,7 +44,7 @@ def run_the_worker() -> None:
 def invite(user, address: str):
     browser = Client()
     browser.force_login(user)
-    return browser.post("/us/invite/", {"send_to": address})
+    return browser.post("/us/invite/", {"send_to": address}, follow=True)
 
 
 def test_an_invitation_email_waits_for_the_worker(

@@ -114,6 +114,9 @@ EXPECTED = {
     "us:index": SIGNED_IN_PAGE,
     "us:reply": POST_ONLY,
     "us:invite": POST_ONLY,
+    # Shows a new invitation's link once, from the inviter's own session; anyone else
+    # (and a reload) is told it was shown once.
+    "us:invitation_created": SIGNED_IN_PAGE,
     "us:cancel": POST_ONLY,
     # A link shows who invited you to anyone free to accept; the others learn why not.
     "us:join": row("200", "410", "410", "200", "410"),
