@@ -111,7 +111,7 @@ def test_a_change_needs_agreeing_again_and_earlier_wordings_stay(alice, bob, lin
 def test_a_stale_change_keeps_the_words_and_saves_nothing_over_the_new_one(alice, bob, linked):
     pk = draft(as_(alice))
     as_(alice).post(f"/agreements/{pk}/offer/")
-    as_(bob).post(f"/agreements/{pk}/change/", {"text": "Bob's", "review_on": soon(), "base": 1})
+    as_(bob).post(f"/agreements/{pk}/change/", {"text": "From Bob", "review_on": soon(), "base": 1})
 
     stale = as_(alice).post(
         f"/agreements/{pk}/change/", {"text": "Alice's late words", "review_on": soon(), "base": 1}
@@ -158,7 +158,7 @@ def test_unlinking_ends_the_share(alice, bob, linked):
     pk = draft(as_(alice))
     as_(alice).post(f"/agreements/{pk}/offer/")
     as_(bob).post(
-        f"/agreements/{pk}/change/", {"text": "Bob's words", "review_on": soon(), "base": 1}
+        f"/agreements/{pk}/change/", {"text": "Words from Bob", "review_on": soon(), "base": 1}
     )
 
     unlinked = signed_in(bob).post("/us/unlink/")
@@ -166,7 +166,7 @@ def test_unlinking_ends_the_share(alice, bob, linked):
 
     assert as_(bob).get(f"/agreements/{pk}/").status_code == 404
     page = as_(alice).get(f"/agreements/{pk}/").content.decode()
-    assert SECRET in page and "Bob's words" not in page
+    assert SECRET in page and "Words from Bob" not in page
     link(alice, bob)  # linking again starts with nothing shared
     assert as_(bob).get(f"/agreements/{pk}/").status_code == 404
 
@@ -175,13 +175,13 @@ def test_the_export_holds_agreements_and_deleting_the_account_removes_them(alice
     pk = draft(as_(alice))
     as_(alice).post(f"/agreements/{pk}/offer/")
     as_(bob).post(
-        f"/agreements/{pk}/change/", {"text": "Bob's words", "review_on": soon(), "base": 1}
+        f"/agreements/{pk}/change/", {"text": "Words from Bob", "review_on": soon(), "base": 1}
     )
 
     alice_data = json.loads(signed_in(alice).get("/account/export.json").content)
-    assert [a["text"] for a in alice_data["agreements"]] == [SECRET, "Bob's words"]
+    assert [a["text"] for a in alice_data["agreements"]] == [SECRET, "Words from Bob"]
     bob_data = json.loads(signed_in(bob).get("/account/export.json").content)
-    assert [a["text"] for a in bob_data["agreements"]] == ["Bob's words"]
+    assert [a["text"] for a in bob_data["agreements"]] == ["Words from Bob"]
 
     deleted = signed_in(bob).post("/account/delete/", {"confirm": "delete my account"})
     assert deleted.status_code == 302
