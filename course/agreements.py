@@ -35,6 +35,10 @@ class AgreementRefused(Exception):
     """A reason, in words a spouse can read, why this cannot be done."""
 
 
+class NewWordingArrived(AgreementRefused):
+    """Another wording was saved since the writer opened theirs: nothing is saved over it."""
+
+
 def longest_until_review(kind: str) -> timedelta:
     return LONGEST_UNTIL_REVIEW.get(kind, LONGEST_OTHERWISE)
 
@@ -142,7 +146,7 @@ def revise(*, writer, agreement: Agreement, text: str, review_on: date, base: in
         agreement = _locked(writer, agreement.pk)
         page = on_page(writer, agreement)
         if page.current is not None and page.current.number != base:
-            raise AgreementRefused(
+            raise NewWordingArrived(
                 "A new wording arrived while you were writing. Your words are below: "
                 "read the new one, then save yours again if you still want to."
             )

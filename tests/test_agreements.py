@@ -202,3 +202,16 @@ def test_the_exercise_leads_to_writing_it_down(alice, content):
     assert page.status_code == 200
     assert 'href="/agreements/new/openness/"' in page.content.decode()
     assert as_(alice).get("/agreements/new/openness/").status_code == 200
+
+
+def test_writing_it_down_twice_keeps_the_second_words_on_the_page(alice):
+    pk = draft(as_(alice))
+
+    again = as_(alice).post(
+        "/agreements/new/openness/", {"text": "Second tab words", "review_on": soon()}
+    )
+
+    assert again.status_code == 400
+    assert "Second tab words" in again.content.decode()
+    assert "You have written this one already" in again.content.decode()
+    assert as_(alice).get("/agreements/new/openness/").url == f"/agreements/{pk}/"

@@ -71,8 +71,9 @@ def start(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in kept.KINDS:
         raise Http404("No such agreement.")
     existing = Agreement.objects.filter(author=request.user, kind=kind).first()
-    if existing is not None:
+    if existing is not None and request.method == "GET":
         return redirect(existing)
+    # A POST from a second tab goes on to be refused with its words kept on the page.
     form = AgreementForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -136,7 +137,7 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except kept.AgreementRefused as refused:
                 form.add_error(None, str(refused))
-                status = 409 if "new wording" in str(refused) else 400
+                status = 409 if isinstance(refused, kept.NewWordingArrived) else 400
             else:
                 if page.offered:
                     messages.success(request, "Saved. The new wording waits for your spouse.")
