@@ -228,8 +228,9 @@ def notify_partner(user: User, event: str) -> None:
 def delete_account(*, user: User) -> None:
     """Delete a spouse and everything they wrote, in one transaction.
 
-    Answers, their history, progress, check-ins, commitments, invitations and the
-    couple link go with the user row (the database cascades), and so do proposals
+    Answers, their history, progress, check-ins, commitments, agreements (and every
+    wording they wrote in their spouse's), invitations and the couple link go with the
+    user row (the database cascades), and so do proposals
     still waiting between the two; the partner's own data is untouched. Every session
     of the user ends.
     """

@@ -30,6 +30,7 @@ urlpatterns = [
     path("check-ins/", include(checkin_urls.checkins)),
     path("commitments/", include(checkin_urls.commitments)),
     path("us/", include("course.us_urls")),
+    path("agreements/", include("course.agreement_urls")),
     path("account/", include((account_patterns, account_urls.app_name))),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,5 @@
-"""The admin is for content and accounts. Journal answers, check-in notes and
-commitments are deliberately not registered: staff cannot list, search or read them."""
+"""The admin is for content and accounts. Journal answers, check-in notes, commitments
+and agreements are deliberately not registered: staff cannot list, search or read them."""
 
 from django.contrib import admin
 

@@ -122,3 +122,23 @@ class MarkForm(forms.Form):
         max_length=OUTCOME_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AgreementForm(forms.Form):
+    """The wording of an agreement from a couple exercise (course.agreements checks the
+    rest, such as how far off the review date may be)."""
+
+    text = forms.CharField(
+        label="Your agreement, in your own words",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Please write the agreement down before you save it."},
+    )
+    review_on = forms.DateField(
+        label="When will you look at it again together?",
+        widget=DateInput(),
+        error_messages={
+            "required": "Please choose a review date.",
+            "invalid": "Please enter a date, for example 2026-03-01.",
+        },
+    )
+    base = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -15,6 +15,9 @@ starting with `:::`; blocks do not nest and hold no # or ## headings:
 
     ::: for hurt                 a part for the spouse who was hurt (or `for broke`)
     ::: exercise Short title     something a couple does together
+    ::: exercise Short title {agreement=openness}
+                                 ...which produces something the app keeps for the two
+                                 of them (one of AGREEMENTS; course/agreements.py)
     :::                          closes the block
 
 So a lesson is a list of parts in reading order: shared text, role parts, exercises.
@@ -81,6 +84,10 @@ LESSON_KEYS = LESSON_REQUIRED | {"stage", "public", "private"}
 # both hurt each other" or "no breach"; course/roles.py decides what each of them sees.)
 ROLES = ("hurt", "broke")
 SHARED, ROLE, EXERCISE = "shared", "role", "exercise"
+# What an exercise may produce and keep: `::: exercise Title {agreement=<kind>}`. Each
+# kind is produced by one exercise only, so its page can lead back to it.
+AGREEMENTS = ("openness", "triggers", "time-out")
+AGREEMENT_MARK = re.compile(r"\s*\{(?P<mark>[^{}]*)\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ MARKDOWN_OPTIONS = {
     "output_format": "html",
 }
 # Bump when render_markdown's (or render_parts') output changes for the same input.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 # Part of every lesson's source_hash, so that a change in how Markdown becomes HTML
 # (this code, a library upgrade, the allow-list) makes sync render every lesson again
 # instead of keeping HTML made the old way.
@@ -190,6 +197,7 @@ class Part:
     line: int  # the file line the part starts on (its opening ::: for a block)
     role: str = ""  # for a ROLE part
     title: str = ""  # for an EXERCISE
+    agreement: str = ""  # for an EXERCISE that produces one: one of AGREEMENTS
 
 
 @dataclass
@@ -278,7 +286,7 @@ def render_markdown(text: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes={"http", "https", "mailto", "tel", "sms"},
         link_rel="noopener noreferrer",
     )
 
@@ -314,6 +322,7 @@ def render_parts(parts: Sequence[Part]) -> list[dict[str, str]]:
             "kind": part.kind,
             "role": part.role,
             "title": part.title,
+            "agreement": part.agreement,
             "html": HEADING_ID.sub(unique, render_markdown(part.markdown)),
         }
         for part in parts
@@ -637,12 +646,21 @@ def _parse_body(
         errors.append(ContentError(source.path, line, message))
         ok = False
 
-    def close(kind: str, line: int, role: str = "", title: str = "") -> None:
+    def close(kind: str, line: int, role: str = "", title: str = "", agreement: str = "") -> None:
         if any(text.strip() for text in lines):
             if kind == SHARED:  # shared text starts on its first written line
                 line += next(i for i, text in enumerate(lines) if text.strip())
             markdown = "\n".join(lines).strip("\n")
-            parts.append(Part(kind=kind, markdown=markdown, line=line, role=role, title=title))
+            parts.append(
+                Part(
+                    kind=kind,
+                    markdown=markdown,
+                    line=line,
+                    role=role,
+                    title=title,
+                    agreement=agreement,
+                )
+            )
         lines.clear()
 
     for offset, line in enumerate(body_lines):
@@ -662,7 +680,7 @@ def _parse_body(
             if opened is None:
                 problem(file_line, "::: closes nothing: no block was opened above it")
                 continue
-            close(opened.kind, opened.line, opened.role, opened.title)
+            close(opened.kind, opened.line, opened.role, opened.title, opened.agreement)
             opened, start = None, file_line + 1
             continue
         if opened is not None:
@@ -671,7 +689,7 @@ def _parse_body(
                 file_line,
                 f"blocks may not nest: close the block opened on line {opened.line} with ::: first",
             )
-            close(opened.kind, opened.line, opened.role, opened.title)
+            close(opened.kind, opened.line, opened.role, opened.title, opened.agreement)
             opened = None
         kind, rest = words_after[0], " ".join(words_after[1:])
         # A block that cannot be read still pairs with its closing :::, so that one
@@ -685,6 +703,19 @@ def _parse_body(
             else:
                 problem(file_line, f"unknown role {rest!r}: write ::: for hurt or ::: for broke")
         elif kind == "exercise":
+            agreement = ""
+            mark = AGREEMENT_MARK.search(rest)
+            if mark is not None:
+                rest = rest[: mark.start()].strip()
+                key, _, agreement = mark["mark"].strip().partition("=")
+                if key.strip() != "agreement" or agreement.strip() not in AGREEMENTS:
+                    problem(
+                        file_line,
+                        f"unknown exercise mark {{{mark['mark']}}}: write "
+                        + ", ".join(f"{{agreement={name}}}" for name in AGREEMENTS)
+                        + " (or nothing)",
+                    )
+                agreement = agreement.strip()
             if not rest:
                 problem(file_line, "an exercise needs a title: ::: exercise Short title")
             elif len(rest) > MAX_TITLE:
@@ -693,7 +724,9 @@ def _parse_body(
                     f"exercise title is {len(rest)} characters long; the limit is {MAX_TITLE}",
                 )
             else:
-                block = Part(kind=EXERCISE, markdown="", line=file_line, title=rest)
+                block = Part(
+                    kind=EXERCISE, markdown="", line=file_line, title=rest, agreement=agreement
+                )
                 words[SHARED] += _words(rest)
         else:
             problem(
@@ -825,6 +858,7 @@ def _check_unique(stages: list[Stage], errors: list[ContentError]) -> None:
         seen_stages.setdefault(stage.id, stage.path)
     seen_lessons: dict[str, str] = {}
     seen_prompts: dict[str, str] = {}
+    seen_agreements: dict[str, str] = {}
     for stage in stages:
         for lesson in stage.lessons:
             if lesson.id in seen_lessons:
@@ -836,6 +870,19 @@ def _check_unique(stages: list[Stage], errors: list[ContentError]) -> None:
                     )
                 )
             seen_lessons.setdefault(lesson.id, lesson.path)
+            for part in lesson.parts:
+                if not part.agreement:
+                    continue
+                if part.agreement in seen_agreements:
+                    errors.append(
+                        ContentError(
+                            lesson.path,
+                            part.line,
+                            f"agreement {part.agreement!r} is produced by one exercise only "
+                            f"(also at {seen_agreements[part.agreement]})",
+                        )
+                    )
+                seen_agreements.setdefault(part.agreement, f"{lesson.path}:{part.line}")
             for prompt in lesson.prompts:
                 where = f"{lesson.path}:{prompt.line}"
                 if prompt.id in seen_prompts:

@@ -3,7 +3,18 @@
 Served by course.views.account_data, so that `accounts` never reaches into course models.
 """
 
-from course.models import SIGNS, Answer, AnswerVersion, CheckIn, Commitment, Completion, Reply
+from django.db.models import Q
+
+from course.models import (
+    SIGNS,
+    AgreementVersion,
+    Answer,
+    AnswerVersion,
+    CheckIn,
+    Commitment,
+    Completion,
+    Reply,
+)
 
 
 def course_data(user) -> dict:
@@ -65,8 +76,28 @@ def course_data(user) -> dict:
         }
         for reply in Reply.objects.filter(author=user).select_related("answer")
     ]
+    # Every wording this spouse wrote, in their own agreements or in ones offered to them,
+    # and every wording of their own agreements they can still read.
+    wordings = AgreementVersion.objects.visible_to(user).filter(
+        Q(written_by=user) | Q(agreement__author=user)
+    )
+    agreements = [
+        {
+            "agreement": version.agreement.title,
+            "written_down_by_me": version.agreement.author_id == user.pk,
+            "version": version.number,
+            "written_by_me": version.written_by_id == user.pk,
+            "text": version.text,
+            "review_on": version.review_on,
+            "written_at": version.written_at,
+            "agreed_at": version.agreed_at,
+            "offered": version.agreement.shared_with_id is not None,
+        }
+        for version in wordings.select_related("agreement").order_by("agreement", "number")
+    ]
     return {
         "answers": answers,
+        "agreements": agreements,
         "replies": replies,
         "progress": progress,
         "checkins": checkins,

@@ -345,6 +345,7 @@ class JournalRow:
     sharing_label: str = ""
     answer_html: str = ""
     can_open: bool = True
+    label: str = ""  # who the question is for, when the reader needs telling
 
 
 def may_open(prompt: Prompt, answer: Answer | None, journey) -> bool:

@@ -10,8 +10,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from course.content import AGREEMENTS
 from course.encryption import EncryptedTextField
-from course.sharing import AnswerQuerySet, CheckInQuerySet, CommitmentQuerySet, ReplyQuerySet
+from course.sharing import (
+    AgreementQuerySet,
+    AgreementVersionQuerySet,
+    AnswerQuerySet,
+    CheckInQuerySet,
+    CommitmentQuerySet,
+    ReplyQuerySet,
+)
 
 
 class ContentQuerySet(models.QuerySet):
@@ -424,6 +432,91 @@ class Commitment(models.Model):
     def dated_in_the_past(self) -> bool:
         """Written after its own due date: allowed (a promise noted late), but flagged."""
         return self.due_on < timezone.localdate(self.created_at)
+
+
+# --- What a couple exercise produces: agreements and plans, kept for both ---------------
+
+AGREEMENT_TITLES = {
+    "openness": "Our openness agreement",
+    "triggers": "Our plan for when the pain comes back",
+    "time-out": "Our time-out agreement",
+}
+assert tuple(AGREEMENT_TITLES) == AGREEMENTS  # the content check knows the same kinds
+
+
+class Agreement(models.Model):
+    """An agreement or plan a spouse writes down from a couple exercise (course.agreements).
+
+    It is its writer's, private, until they offer it to the link (`shared_with`); the
+    partner may then agree to it or write a change, which the other must agree to in
+    turn. Every wording is an `AgreementVersion`, so earlier ones stay readable. Ending
+    the link empties `shared_with` like every share: the agreement is its writer's again.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreements"
+    )
+    kind = models.CharField(max_length=20, choices=list(AGREEMENT_TITLES.items()))
+    shared_with = _shared_with_link()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "kind"], name="one_agreement_of_a_kind")
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: this string can end up in logs and the admin.
+        return f"agreement {self.pk} ({self.kind}) by user {self.author_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return AGREEMENT_TITLES.get(self.kind, "Our agreement")
+
+
+class AgreementVersion(models.Model):
+    """One wording of an agreement, with the date the two will look at it again.
+
+    Written by either spouse; agreed only by the other one (`agreed_at`). A wording is
+    seen by its writer, and by the partner while it is shared with the link they are
+    both in (`shared_with`, set when it is offered): a draft written before the offer
+    stays its writer's own."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = EncryptedTextField()
+    review_on = models.DateField(help_text="When the two of you look at it again.")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    shared_with = _shared_with_link()
+    written_at = models.DateTimeField(auto_now_add=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgreementVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_row_per_wording")
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.number} of agreement {self.agreement_id}"
+
+    @property
+    def agreed(self) -> bool:
+        return self.agreed_at is not None
+
+    @property
+    def due_for_review(self) -> bool:
+        return self.review_on <= timezone.localdate()
 
 
 class StageOpened(models.Model):

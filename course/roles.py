@@ -42,6 +42,7 @@ class PartOnPage:
     kind: str  # course.content SHARED, ROLE or EXERCISE
     html: str
     title: str = ""  # an exercise's
+    agreement: str = ""  # what an exercise produces, if anything (course.agreements)
     label: str = ""  # who a role part is for, in words for this reader
     hint: str = ""  # why a folded part might be worth opening
     folded: bool = False  # behind a <details> the reader opens if they wish
@@ -62,7 +63,14 @@ def parts_for(role: str | None, parts: Sequence[dict[str, str]]) -> list[PartOnP
     shown = []
     for part in parts:
         if part["kind"] != ROLE:
-            shown.append(PartOnPage(kind=part["kind"], html=part["html"], title=part["title"]))
+            shown.append(
+                PartOnPage(
+                    kind=part["kind"],
+                    html=part["html"],
+                    title=part["title"],
+                    agreement=part.get("agreement", ""),
+                )
+            )
             continue
         written_for = part["role"]
         who = WHO.get(written_for, "one of you")
@@ -98,3 +106,24 @@ def question_label(role: str | None, prompt) -> str:
     if prompt.role == _reader(role):
         return "For you"
     return f"For {WHO.get(prompt.role, 'one of you')}"
+
+
+def journal_for(role: str | None, stages: dict) -> dict:
+    """The journal's questions as a lesson page chooses them (`prompts_for`), grouped
+    {stage: {lesson: [row]}} like `course.journal.journal_rows`: the reader's own, each
+    labelled where it helps, and every question they have answered whatever it was
+    written for, so no word is ever out of reach. Lessons left with no row are left out."""
+    asked = ASKED[_reader(role)]
+    chosen: dict = {}
+    for stage, lessons in stages.items():
+        for lesson, rows in lessons.items():
+            kept = [
+                row
+                for row in rows
+                if not row.prompt.role or row.prompt.role in asked or row.answer is not None
+            ]
+            for row in kept:
+                row.label = question_label(role, row.prompt)
+            if kept:
+                chosen.setdefault(stage, {})[lesson] = kept
+    return chosen

@@ -17,6 +17,8 @@ with, and nothing else says "shared". So, in words:
   every `shared_with` of it in the database (on_delete=SET_NULL) and deletes the proposals
   still waiting (CASCADE). Linking again, with the same spouse or another, makes a new
   couple, so it starts with nothing shared;
+- an agreement from a couple exercise shows when it is offered to the link, and each
+  of its wordings when that wording was written in, or offered to, the link;
 - nobody else sees anything, and views answer 404 so existence is not revealed.
 
 Each rule is a QuerySet method with one join through the link (the viewer's membership
@@ -122,6 +124,21 @@ class CommitmentQuerySet(SharedWithTheLinkQuerySet):
 
     def marked_since(self, since):
         return self.filter(status__in=["kept", "not_kept"], marked_at__gte=since)
+
+
+class AgreementQuerySet(SharedWithTheLinkQuerySet):
+    """An agreement is seen by its writer, and by the partner while it is offered to
+    the link they are both in."""
+
+
+class AgreementVersionQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The wordings `viewer` may read: their own, and the ones shared with the link
+        they are in now (a draft its writer never offered stays theirs alone)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        membership = Membership.objects.filter(couple=OuterRef("shared_with"), user=viewer)
+        return self.filter(Q(written_by=viewer) | Q(Exists(membership)))
 
 
 class ReplyQuerySet(models.QuerySet):

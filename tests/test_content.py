@@ -1007,3 +1007,42 @@ def test_well_formed_blocks_give_their_parts_in_order(segments):
     assert lesson.role_words["hurt"] == sum(
         len(re.findall(r"\w+", "\n".join(lines))) for kind, lines in segments if kind == "hurt"
     )
+
+
+# --- exercises that produce an agreement ------------------------------------------------
+
+
+def test_an_exercise_may_say_what_agreement_it_produces(root):
+    body = "Words.\n\n::: exercise Our plan {agreement=triggers}\nSteps.\n:::\n"
+    write(root, "honesty/01-first.md", lesson_file("first", body=body))
+
+    course = load_course(root)
+
+    assert course.errors == []
+    exercise = course.lessons[0].parts[-1]
+    assert (exercise.title, exercise.agreement) == ("Our plan", "triggers")
+    assert course.lessons[0].parts_html[-1]["agreement"] == "triggers"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["::: exercise Our plan {agreement=contract}", "::: exercise Our plan {plan=triggers}"],
+)
+def test_an_unknown_exercise_mark_is_reported_on_its_line(root, opening):
+    write(root, "honesty/01-first.md", lesson_file("first", body=f"Words.\n\n{opening}\nS.\n:::\n"))
+
+    (problem,) = problems(root)
+
+    assert problem.startswith("content/honesty/01-first.md:9: unknown exercise mark {")
+    assert "{agreement=openness}, {agreement=triggers}, {agreement=time-out}" in problem
+
+
+def test_an_agreement_belongs_to_one_exercise(root):
+    body = "Words.\n\n::: exercise Our plan {agreement=openness}\nSteps.\n:::\n"
+    write(root, "honesty/01-first.md", lesson_file("first", body=body))
+    write(root, "safety/01-second.md", lesson_file("second", body=body))
+
+    assert problems(root) == [
+        "content/safety/01-second.md:9: agreement 'openness' is produced by one exercise "
+        "only (also at content/honesty/01-first.md:9)"
+    ]

@@ -25,10 +25,11 @@ from django.utils import timezone
 from accounts.links import couple_of
 from accounts.models import Invitation, Notice
 from accounts.services import digest, unlink
+from course.agreements import offer, start_agreement
 from course.checkins import record_checkin
 from course.commitments import make_commitment, propose_commitment
 from course.journal import settle_ended_shares
-from course.models import SIGN_FIELDS, Answer, AnswerVersion, Commitment
+from course.models import SIGN_FIELDS, Agreement, Answer, AnswerVersion, Commitment
 from tests.conftest import make_person
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
 
@@ -41,6 +42,7 @@ FORMER_ANSWER = "an answer alice once shared with frank"
 FORMER_NOTE = "a check-in note alice once shared with frank"
 FORMER_COMMITMENT = "a commitment alice once shared with frank"
 FORMER_PROPOSAL = "a proposal frank made to alice"
+FORMER_AGREEMENT = "a time-out agreement alice once offered to frank"
 SECRETS = (
     ANSWER_SECRET,
     DRAFT_SECRET,
@@ -50,6 +52,7 @@ SECRETS = (
     FORMER_NOTE,
     FORMER_COMMITMENT,
     FORMER_PROPOSAL,
+    FORMER_AGREEMENT,
 )
 SHARED_TEXT = "an answer alice chose to share"
 TOKEN = "alices-live-invitation-token"
@@ -134,6 +137,15 @@ EXPECTED = {
     "accounts:sign_out_everywhere": POST_ONLY,
     "accounts:export": REAUTH,
     "accounts:delete": SIGNED_IN_PAGE,
+    "agreements:index": SIGNED_IN_PAGE,
+    "agreements:start": SIGNED_IN_PAGE,
+    # alice's agreement, offered to the link: her partner reads it and may change it.
+    "agreements:detail": row("302-login", "200", "200", "404"),
+    "agreements:change": row("302-login", "200", "200", "404"),
+    "agreements:offer": POST_ONLY,
+    "agreements:take_back": POST_ONLY,
+    "agreements:agree": POST_ONLY,
+    "agreements:step_back": POST_ONLY,
 }
 
 # Path parameters, by "namespace:parameter": values owned by alice.
@@ -147,6 +159,8 @@ PARAMS = {
     "us:invitation_id": lambda world: world["invitation"].pk,
     "us:answer_id": lambda world: world["shared_answer"].pk,
     "accounts:notice_id": lambda world: world["notice"].pk,
+    "agreements:kind": lambda world: "triggers",
+    "agreements:pk": lambda world: world["agreement"].pk,
 }
 
 
@@ -233,6 +247,11 @@ def world(alice, bob, carol, content) -> dict:
     )
     make_commitment(author=alice, text=FORMER_COMMITMENT, due_on=yesterday, shared=True)
     propose_commitment(proposer=frank, partner=alice, text=FORMER_PROPOSAL, due_on=yesterday)
+    review_on = timezone.localdate() + timedelta(days=30)
+    former_agreement = start_agreement(
+        author=alice, kind="time-out", text=FORMER_AGREEMENT, review_on=review_on
+    )
+    offer(author=alice, agreement=former_agreement)
     unlink(user=alice)
     link(alice, bob)
     link(dave, erin)
@@ -254,6 +273,10 @@ def world(alice, bob, carol, content) -> dict:
     shared_commitment = make_commitment(
         author=alice, text="Home by six on Tuesday", due_on=timezone.localdate(), shared=True
     )
+    agreement = start_agreement(
+        author=alice, kind="openness", text="A month of open phones", review_on=review_on
+    )
+    offer(author=alice, agreement=agreement)
     # alice is linked, so the service would refuse a new invitation: this is one she made
     # earlier that is still open, the case the join page must handle.
     invitation = Invitation.objects.create(
@@ -277,6 +300,8 @@ def world(alice, bob, carol, content) -> dict:
         "shared_answer": shared,
         "notice": Notice.objects.filter(user=alice).first(),
         "invitation": invitation,
+        "agreement": agreement,
+        "former_agreement": former_agreement,
     }
 
 
@@ -301,6 +326,10 @@ def fingerprint(world) -> list:
         sorted(Notice.objects.filter(user=alice).values_list("pk", "dismissed_at")),
         alice.membership.couple_id,
         alice.display_name,
+        sorted(
+            (a.kind, a.shared_with_id, [(v.number, v.text, v.agreed_at) for v in a.versions.all()])
+            for a in Agreement.objects.filter(author=alice)
+        ),
     ]
 
 
@@ -436,6 +465,7 @@ def test_the_owner_sees_her_own_secrets_so_the_checks_above_can_fail(world):
         FORMER_ANSWER: "/journal/",
         FORMER_NOTE: "/check-ins/",
         FORMER_COMMITMENT: "/commitments/",
+        FORMER_AGREEMENT: f"/agreements/{world['former_agreement'].pk}/",
     }
     for secret, url in pages.items():
         assert secret in alice.get(url).content.decode(), url
@@ -452,6 +482,11 @@ def test_what_was_shared_in_an_ended_link_is_private_again_in_the_database(world
     commitments = {c.text: c for c in Commitment.objects.all()}
     assert commitments[FORMER_COMMITMENT].shared_with is None
     assert FORMER_PROPOSAL not in commitments, "a proposal still waiting goes with the link"
+    world["former_agreement"].refresh_from_db()
+    assert world["former_agreement"].shared_with is None
+    url = f"/agreements/{world['former_agreement'].pk}/"
+    for persona in ("partner", "former_partner", "stranger"):
+        assert client_as(world, persona).get(url).status_code == 404, persona
 
 
 def test_the_partner_sees_shared_check_in_scores_but_not_the_private_note(world):

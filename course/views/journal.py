@@ -40,6 +40,7 @@ from course.journal import (
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.progress import journey_for
+from course.roles import journal_for
 from course.snapshot import in_course_order
 
 MONTHS = [str(MONTHS_3[number]).title() for number in range(1, 13)]
@@ -253,6 +254,7 @@ def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     stages, rows = journal_rows(request.user)
+    stages = journal_for(request.user.role, stages)
     journey = journey_for(request.user)
     for row in rows:
         row.can_open = may_open(row.prompt, row.answer, journey)
@@ -343,6 +345,7 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 @require_safe
 def workbook(request: HttpRequest) -> HttpResponse:
     stages, rows = journal_rows(request.user)
+    stages = journal_for(request.user.role, stages)
     for row in rows:
         if row.answer:
             row.answer_html = render_answer(row.answer.text)
