@@ -16,6 +16,7 @@ from accounts.links import partner_of
 from accounts.models import AuditEvent, Notice
 from accounts.services import create_invitation
 from course.views.safety import safety_check
+from tests.conftest import make_person
 from tests.factories import complete, lesson_slugs, link, signed_in
 
 URL = "/safety-check/"
@@ -59,7 +60,7 @@ def test_the_check_opens_for_visitors_and_for_spouses(alice, content):
         text = text_of(response)
         assert "A short, private check" in text
         # Answers go only in a POST body, never in a URL.
-        assert re.search(r'<form method="post" action="/safety-check/">', text)
+        assert re.search(r'<form method="post" action="/safety-check/"[^>]*>', text)
 
 
 @pytest.mark.parametrize("who", ["visitor", "alice"])
@@ -256,3 +257,24 @@ def test_an_error_report_would_hide_the_answers(content):
     shown = SafeExceptionReporterFilter().get_post_parameters(request)
     assert set(shown) == set(EVERY_BOX)
     assert all(set(value) == {"*"} for value in shown.values())
+
+
+def test_a_linked_spouse_with_a_worrying_answer_is_shown_how_to_step_back(alice, bob, content):
+    """Advice not to link means little to someone already linked: they are shown how to
+    make answers private or end the link, and told plainly that ending it is noticed."""
+    link(alice, bob)
+    response = signed_in(bob).post(URL, {WORRYING[0]: "on"})
+    assert response.status_code == 200
+    text = text_of(response)
+    assert 'href="/us/unlink/"' in text
+    assert "your spouse will see a short notice" in text
+
+    unlinked = signed_in(make_person("Gina")).post(URL, {WORRYING[0]: "on"})
+    assert 'href="/us/unlink/"' not in text_of(unlinked)
+
+
+def test_the_form_asks_the_browser_not_to_restore_the_boxes(content):
+    """Back after the result must not show the boxes ticked to the next person."""
+    response = Client().get(URL)
+    assert response.status_code == 200
+    assert 'autocomplete="off"' in text_of(response)

@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts.links import partner_of
+
 # Where "go on" may lead, by URL name, and what the button says. Only these: `next`
 # comes from the request, so it never points outside Trellis or anywhere unexpected.
 GO_ON = {
@@ -124,7 +126,12 @@ def safety_check(request: HttpRequest) -> HttpResponse:
         # for every input, and nothing typed is ever lost or refused.
         ticked = form.cleaned_data if form.is_valid() else {}
         url, label = go_on(request, request.POST.get("next", ""))
-        context = {"outcome": Outcome.of(ticked), "go_on_url": url, "go_on_label": label}
+        context = {
+            "outcome": Outcome.of(ticked),
+            "go_on_url": url,
+            "go_on_label": label,
+            "linked": partner_of(request.user) is not None,
+        }
         return render(request, "course/safety_check_result.html", context)
     url, label = go_on(request, request.GET.get("next", ""))
     form = SafetyCheckForm(initial={"next": url})
