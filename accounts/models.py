@@ -86,6 +86,13 @@ class User(AbstractUser):
         help_text="Times in Trellis are shown in it. Empty: the site's own time zone.",
     )
 
+    quick_exit_stays_signed_in = models.BooleanField(
+        "Stay signed in after a quick exit",
+        default=False,
+        help_text="Off: a quick exit saves what you were writing, then signs you out, so "
+        "the Back button shows nothing. On: you stay signed in on this device.",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 
@@ -174,6 +181,7 @@ class Notice(models.Model):
         PROPOSED = "proposed", "A proposed commitment"
         LINKED = "linked", "Accounts linked"
         UNLINKED = "unlinked", "Accounts unlinked"
+        KEPT_IN_BROWSER = "kept", "Words kept in the browser at a quick exit"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
     couple = models.ForeignKey(
