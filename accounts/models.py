@@ -92,6 +92,13 @@ class User(AbstractUser):
         help_text="Off: a quick exit saves what you were writing, then signs you out, so "
         "the Back button shows nothing. On: you stay signed in on this device.",
     )
+    discreet_tab = models.BooleanField(
+        "Keep the browser tab discreet",
+        default=False,
+        help_text="Every page is titled “Notes”, with a plain icon, so your tabs and "
+        "history show nothing telling. Page addresses still appear in your history; "
+        "a private window keeps none.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]

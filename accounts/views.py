@@ -45,6 +45,11 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=User._meta.get_field("quick_exit_stays_signed_in").help_text,
     )
+    discreet_tab = forms.BooleanField(
+        label=User._meta.get_field("discreet_tab").verbose_name,
+        required=False,
+        help_text=User._meta.get_field("discreet_tab").help_text,
+    )
     time_zone = forms.ChoiceField(
         label="Your time zone",
         required=False,
@@ -94,6 +99,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "progress_shown": user.progress_shown,
         "time_zone": user.time_zone,
         "quick_exit_stays_signed_in": user.quick_exit_stays_signed_in,
+        "discreet_tab": user.discreet_tab,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -102,6 +108,7 @@ def account(request: HttpRequest) -> HttpResponse:
         user.progress_shown = form.cleaned_data["progress_shown"] or user.progress_shown
         user.time_zone = form.cleaned_data["time_zone"]
         user.quick_exit_stays_signed_in = form.cleaned_data["quick_exit_stays_signed_in"]
+        user.discreet_tab = form.cleaned_data["discreet_tab"]
         user.save(
             update_fields=[
                 "display_name",
@@ -109,6 +116,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 "progress_shown",
                 "time_zone",
                 "quick_exit_stays_signed_in",
+                "discreet_tab",
             ]
         )
         messages.success(request, "Your settings are saved.")
