@@ -189,17 +189,31 @@ class Notice(models.Model):
         LINKED = "linked", "Accounts linked"
         UNLINKED = "unlinked", "Accounts unlinked"
         KEPT_IN_BROWSER = "kept", "Words kept in the browser at a quick exit"
+        WAITING = "waiting", "Waiting for each other at a stage"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
     couple = models.ForeignKey(
         Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    about = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Which one, for a kind that can come back: the stage a spouse waits after.",
+    )
     created_at = models.DateTimeField()
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # Noted as it is found, by any page load: two at once still make one.
+            models.UniqueConstraint(
+                fields=["user", "couple", "about"],
+                condition=models.Q(kind="waiting"),
+                name="one_wait_notice_per_stage",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} notice for user {self.user_id}"
