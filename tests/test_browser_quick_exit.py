@@ -32,13 +32,20 @@ def test_quick_exit_saves_the_words_then_signs_out_and_back_shows_nothing(
     answer = open_lesson(page, live_server, first_lesson)
     answer.box.fill("Words nobody else should read.")
     expect(answer.status).to_have_text(re.compile(r"Saved at"))
-    answer.box.press_sequentially(" And a last line.")  # no pause for autosave
+    # The journal, one step back in the history, shows her words while she is signed in.
+    page.goto(live_server.url + "/journal/")
+    expect(page.get_by_text("Words nobody else should read.")).to_be_visible()
+    answer = open_lesson(page, live_server, first_lesson)
+    answer.box.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" And a last line.")  # no pause for autosave
     page.get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL)
 
     wait_for_text(alice, "Words nobody else should read. And a last line.")
     page.go_back()
     page.wait_for_load_state()
+    assert "/journal/" in page.url
     expect(page.locator("body")).not_to_contain_text("nobody else should read")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     assert drafts(page) == []
