@@ -97,7 +97,7 @@
     leaving = true;
     document.body.hidden = true;
     var link = document.querySelector("[data-quick-exit]");
-    var endpoint = link && link.dataset.signOut;
+    var endpoint = link && link.dataset.leave;
     var journal = window.trellisJournal;
     function go() { window.location.replace(url); }
     if (!endpoint) { go(); return; } // not signed in: nothing to save or end
