@@ -33,6 +33,8 @@ class LeavingDraftForm(forms.Form):
     text = JournalTextField(required=False, strip=False)
     base_version = forms.IntegerField(min_value=0)
     sharing = forms.ChoiceField(choices=Sharing.choices, required=False)
+    # Words brought back from a draft: the stored wording stays as a version of its own.
+    keep_both = forms.BooleanField(required=False)
 
     def clean(self):
         # A draft without its text (a broken script) is never taken for an emptied answer.
@@ -81,6 +83,7 @@ def save_before_leaving(*, author, drafts: list[dict]) -> Leaving:
                     text=draft["text"],
                     base_version=draft["base_version"],
                     sharing=draft.get("sharing") or None,
+                    new_version=draft.get("keep_both", False),
                 )
             except AnswerTooLong:
                 result = None

@@ -109,6 +109,10 @@ def test_words_that_meet_a_newer_version_at_a_quick_exit_wait_for_their_writer(
     expect(page.locator(f"#prompt-{answer.prompt.slug} textarea")).to_have_value(
         "Written at the computer, then a quick exit."
     )
+    wait_for_text(alice, "Written at the computer, then a quick exit.")
+    # The wording from the phone stays too, as an earlier version of its own.
+    versions = Answer.objects.get(author=alice).versions.values_list("text", flat=True)
+    assert "Written on the phone." in list(versions)
     page.goto(live_server.url + "/")
     notice.get_by_role("button", name="Dismiss").click()
     expect(page.get_by_text("before a quick exit")).to_have_count(0)

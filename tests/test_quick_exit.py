@@ -117,3 +117,23 @@ def test_a_share_chosen_just_before_leaving_tells_the_partner(alice, bob, prompt
 def test_quick_exit_needs_a_signed_in_post(client, alice):
     assert client.post("/quick-exit/", drafts(), headers=JSON).status_code == 401
     assert signed_in(alice).get("/quick-exit/").status_code == 405
+
+
+def test_words_brought_back_from_a_draft_keep_the_saved_wording_as_a_version(alice, prompts):
+    prompt = prompts[0]
+    save_answer(author=alice, prompt=prompt, text="Saved on the phone.", base_version=0)
+    browser = signed_in(alice)
+    response = browser.post(
+        "/quick-exit/",
+        drafts(
+            {"prompt": prompt.slug, "text": "Brought back.", "base_version": "1", "keep_both": "1"}
+        ),
+        headers=JSON,
+    )
+    assert response.status_code == 200
+    answer = Answer.objects.get(author=alice)
+    assert answer.text == "Brought back."
+    assert sorted(answer.versions.values_list("text", flat=True)) == [
+        "Brought back.",
+        "Saved on the phone.",
+    ]

@@ -62,6 +62,7 @@
     var waiting = false; // the last save failed; retrying
     var signedOut = false;
     var stopped = false; // the page is leaving: its last words went with the quick exit
+    var keepBoth = false; // the next save keeps the stored wording as its own version
     var lastSaved = textarea.value;
     var storedSharing = sharing();
 
@@ -108,6 +109,9 @@
       discard.className = "button button-quiet";
       discard.textContent = "Discard it";
       restore.addEventListener("click", function () {
+        // The brought-back words replace the saved ones, which were never part of them:
+        // those stay whole, as an earlier version of their own (not merged away).
+        keepBoth = true;
         textarea.value = draft.text;
         drafts.write(key, draft.text);
         offer.remove();
@@ -130,6 +134,7 @@
       data.append("text", textarea.value);
       data.append("base_version", version.value);
       if (sharing()) data.append("sharing", sharing());
+      if (keepBoth) data.append("keep_both", "1");
       return data;
     }
 
@@ -144,7 +149,7 @@
     }
 
     function saved(data, sentText, sentSharing) {
-      waiting = signedOut = false;
+      waiting = signedOut = keepBoth = false;
       version.value = data.version;
       lastSaved = sentText;
       var choiceChanged = sentSharing !== storedSharing;
@@ -233,6 +238,7 @@
         text: textarea.value,
         base_version: String(base),
         sharing: sharing(),
+        keep_both: keepBoth ? "1" : "",
       };
     }
 

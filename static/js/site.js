@@ -67,7 +67,7 @@
     data.append("draft-TOTAL_FORMS", String(pending.length));
     data.append("draft-INITIAL_FORMS", "0");
     pending.forEach(function (draft, index) {
-      ["prompt", "text", "base_version", "sharing"].forEach(function (name) {
+      ["prompt", "text", "base_version", "sharing", "keep_both"].forEach(function (name) {
         data.append("draft-" + index + "-" + name, draft[name]);
       });
     });
