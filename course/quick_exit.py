@@ -93,6 +93,6 @@ def save_before_leaving(*, author, drafts: list[dict]) -> Leaving:
             leaving.saved.append(slug)
         if result is not None:
             leaving.results.append(result)
-    if leaving.kept:
+    if any(result.conflict for result in leaving.results):
         notices.tell(author, notices.Kind.KEPT_IN_BROWSER)
     return leaving

@@ -137,3 +137,19 @@ def test_words_brought_back_from_a_draft_keep_the_saved_wording_as_a_version(ali
         "Brought back.",
         "Saved on the phone.",
     ]
+
+
+def test_words_too_long_to_save_stay_in_the_browser_without_a_misleading_notice(
+    alice, prompts, settings
+):
+    settings.JOURNAL_MAX_CHARS = 10
+    browser = signed_in(alice)
+    response = browser.post(
+        "/quick-exit/",
+        drafts({"prompt": prompts[0].slug, "text": "Far too long for it.", "base_version": "0"}),
+        headers=JSON,
+    )
+    assert response.status_code == 200
+    assert response.json()["saved"] == []
+    assert not Answer.objects.filter(author=alice).exists()
+    assert not Notice.objects.filter(user=alice, kind=Notice.Kind.KEPT_IN_BROWSER).exists()
