@@ -50,11 +50,10 @@ LeavingDrafts = formset_factory(
 
 @dataclass
 class Leaving:
-    """The questions whose words are saved, those the browser must keep, and the saves
-    that changed who can read an answer (for the activity log and the partner's notice)."""
+    """The questions whose words are saved (the browser keeps the rest), and every save's
+    result (for the activity log and the partner's notice of a new share)."""
 
     saved: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
     results: list[SaveResult] = field(default_factory=list)
 
 
@@ -87,12 +86,10 @@ def save_before_leaving(*, author, drafts: list[dict]) -> Leaving:
                 )
             except AnswerTooLong:
                 result = None
-        if result is None or result.conflict:
-            leaving.kept.append(slug)
-        else:
-            leaving.saved.append(slug)
         if result is not None:
             leaving.results.append(result)
+            if not result.conflict:
+                leaving.saved.append(slug)
     if any(result.conflict for result in leaving.results):
         notices.tell(author, notices.Kind.KEPT_IN_BROWSER)
     return leaving
