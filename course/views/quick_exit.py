@@ -12,8 +12,8 @@ from course.views.journal import _record_sharing
 
 
 @never_cache
-@require_POST
 @login_required_or_401
+@require_POST
 @sensitive_post_parameters()
 def quick_exit(request: HttpRequest) -> JsonResponse:
     """Save the drafts the page carried, then sign out (unless the person chose to stay
