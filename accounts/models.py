@@ -86,6 +86,20 @@ class User(AbstractUser):
         help_text="Times in Trellis are shown in it. Empty: the site's own time zone.",
     )
 
+    quick_exit_stays_signed_in = models.BooleanField(
+        "Stay signed in after a quick exit",
+        default=False,
+        help_text="Off: a quick exit saves what you were writing, then signs you out, so "
+        "the Back button shows nothing. On: you stay signed in on this device.",
+    )
+    discreet_tab = models.BooleanField(
+        "Keep the browser tab discreet",
+        default=False,
+        help_text="Every page is titled “Notes”, with a plain icon, so your tabs and "
+        "history show nothing telling. Page addresses still appear in your history; "
+        "a private window keeps none.",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 
@@ -174,17 +188,32 @@ class Notice(models.Model):
         PROPOSED = "proposed", "A proposed commitment"
         LINKED = "linked", "Accounts linked"
         UNLINKED = "unlinked", "Accounts unlinked"
+        KEPT_IN_BROWSER = "kept", "Words kept in the browser at a quick exit"
+        WAITING = "waiting", "Waiting for each other at a stage"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
     couple = models.ForeignKey(
         Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    about = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Which one, for a kind that can come back: the stage a spouse waits after.",
+    )
     created_at = models.DateTimeField()
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # Noted as it is found, by any page load: two at once still make one.
+            models.UniqueConstraint(
+                fields=["user", "couple", "about"],
+                condition=models.Q(kind="waiting"),
+                name="one_wait_notice_per_stage",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} notice for user {self.user_id}"

@@ -40,6 +40,16 @@ class ProfileForm(forms.Form):
         # A form from before this choice existed keeps what is stored.
         required=False,
     )
+    quick_exit_stays_signed_in = forms.BooleanField(
+        label=User._meta.get_field("quick_exit_stays_signed_in").verbose_name,
+        required=False,
+        help_text=User._meta.get_field("quick_exit_stays_signed_in").help_text,
+    )
+    discreet_tab = forms.BooleanField(
+        label=User._meta.get_field("discreet_tab").verbose_name,
+        required=False,
+        help_text=User._meta.get_field("discreet_tab").help_text,
+    )
     time_zone = forms.ChoiceField(
         label="Your time zone",
         required=False,
@@ -88,6 +98,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "notify_by_email": user.notify_by_email,
         "progress_shown": user.progress_shown,
         "time_zone": user.time_zone,
+        "quick_exit_stays_signed_in": user.quick_exit_stays_signed_in,
+        "discreet_tab": user.discreet_tab,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +107,18 @@ def account(request: HttpRequest) -> HttpResponse:
         user.notify_by_email = form.cleaned_data["notify_by_email"]
         user.progress_shown = form.cleaned_data["progress_shown"] or user.progress_shown
         user.time_zone = form.cleaned_data["time_zone"]
-        user.save(update_fields=["display_name", "notify_by_email", "progress_shown", "time_zone"])
+        user.quick_exit_stays_signed_in = form.cleaned_data["quick_exit_stays_signed_in"]
+        user.discreet_tab = form.cleaned_data["discreet_tab"]
+        user.save(
+            update_fields=[
+                "display_name",
+                "notify_by_email",
+                "progress_shown",
+                "time_zone",
+                "quick_exit_stays_signed_in",
+                "discreet_tab",
+            ]
+        )
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:account")
     context = {"form": form, "download_url": requested_download(request)}

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import urls as account_urls
 from course import checkin_urls
-from course.views import account_data, pages, safety
+from course.views import account_data, pages, quick_exit, safety
 
 # /account/ holds accounts' pages and the course's export of everything a spouse wrote,
 # under one name, so that `accounts` never reaches into course data.
@@ -25,6 +25,7 @@ urlpatterns = [
     path("privacy/", pages.privacy, name="privacy"),
     # Open to everyone, signed in or not: it stores nothing (course.views.safety).
     path("safety-check/", safety.safety_check, name="safety_check"),
+    path("quick-exit/", quick_exit.quick_exit, name="quick_exit"),
     path("course/", include("course.urls")),
     path("journal/", include("course.journal_urls")),
     path("check-ins/", include(checkin_urls.checkins)),

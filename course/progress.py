@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import Membership
-from course.journey import Journey, build_journey, visitor_journey
+from course.journey import GateWait, Journey, build_journey, gate_waits, visitor_journey
 from course.models import Completion, Stage, StageOpened
 from course.snapshot import current_outline
 
@@ -40,3 +40,12 @@ def walking_partner(user) -> set[str] | None:
         return None
     partner_id = next(member.user_id for member in members if member.user_id != user.pk)
     return set(Completion.objects.filter(user_id=partner_id).values_list("lesson_id", flat=True))
+
+
+def gate_wait(user, stages: list[Stage]) -> GateWait | None:
+    """Where `user` and their partner, walking together, wait for each other, if they do."""
+    theirs = walking_partner(user)
+    if theirs is None:
+        return None
+    waits = gate_waits(stages, completed_slugs(user), theirs)
+    return waits[0] if waits else None

@@ -88,6 +88,8 @@ EXPECTED = {
     "healthz": row("200", "200"),
     # Open to everyone, visitors too: it stores nothing and shows only general help.
     "safety_check": row("200", "200"),
+    # Saves only the signed-in person's own drafts, then signs them out.
+    "quick_exit": POST_ONLY,
     "course:outline": row("200", "200"),
     "course:lesson": row("200", "200"),
     "course:complete": POST_ONLY,

@@ -8,11 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import notices
-from accounts.links import partner_of
+from accounts.links import couple_of, partner_of
 from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
 from course.journey import DONE
 from course.models import Answer, LastOpened
-from course.progress import journey_for
+from course.progress import gate_wait, journey_for
 from course.roles import prompts_for
 from course.snapshot import current_course
 
@@ -37,9 +37,17 @@ def home(request: HttpRequest) -> HttpResponse:
         if prompt.lesson.pk in finished and prompt.slug not in written
     ][:5]
     partner = partner_of(request.user)
+    wait = gate_wait(request.user, course.stages) if partner else None
+    notices.note_wait(
+        request.user, couple=couple_of(request.user), about=wait.finished.slug if wait else None
+    )
+    waiting = notices.waiting_for(request.user)
+    for notice in waiting:
+        if notice.kind == notices.Kind.WAITING:
+            notice.wait = wait
     context = {
         "partner": partner,
-        "notices": notices.waiting_for(request.user),
+        "notices": waiting,
         "journey": journey,
         "last_lesson": last_state.lesson if last_state and last_state.is_readable else None,
         "unanswered": unanswered,

@@ -61,6 +61,8 @@
     var inFlightMovesVersion = false;
     var waiting = false; // the last save failed; retrying
     var signedOut = false;
+    var stopped = false; // the page is leaving: its last words went with the quick exit
+    var keepBoth = false; // the next save keeps the stored wording as its own version
     var lastSaved = textarea.value;
     var storedSharing = sharing();
 
@@ -107,6 +109,9 @@
       discard.className = "button button-quiet";
       discard.textContent = "Discard it";
       restore.addEventListener("click", function () {
+        // The brought-back words replace the saved ones, which were never part of them:
+        // those stay whole, as an earlier version of their own (not merged away).
+        keepBoth = true;
         textarea.value = draft.text;
         drafts.write(key, draft.text);
         offer.remove();
@@ -131,6 +136,7 @@
       // Whose page this is: a session that changed hands in another tab must not save here.
       data.append("writer", form.dataset.writer);
       if (sharing()) data.append("sharing", sharing());
+      if (keepBoth) data.append("keep_both", "1");
       return data;
     }
 
@@ -146,7 +152,7 @@
     }
 
     function saved(data, sentText, sentSharing) {
-      waiting = signedOut = false;
+      waiting = signedOut = keepBoth = false;
       version.value = data.version;
       lastSaved = sentText;
       var choiceChanged = sentSharing !== storedSharing;
@@ -181,6 +187,8 @@
         if (got === "saved") {
           saved(result.data, sentText, sentSharing);
           if (unsaved()) schedule(DELAY);
+        } else if (stopped) {
+          // Leaving: the quick exit carried the words; nothing more to show or send.
         } else if (got === "conflict") {
           // Changed in another tab: show both texts on the conflict page, keeping the draft.
           say("This answer changed elsewhere. Opening both versions…", "error");
@@ -209,6 +217,7 @@
 
     function schedule(delay) {
       window.clearTimeout(timer);
+      if (stopped) return;
       timer = window.setTimeout(save, delay);
     }
 
@@ -224,16 +233,22 @@
       return Promise.resolve(next(null));
     }
 
-    // The page is about to go: hand what is pending to the browser as a beacon, which
-    // outlives the page. False if it could not be sent: too long for a beacon, or signed
-    // out, when no request can save it and the draft waits for its writer to sign in.
-    function sendBeforeLeaving() {
-      if (!unsaved() && !inFlight) return true;
-      if (signedOut) return false;
-      var data = fields();
+    // The page is about to go (quick exit): what is pending, for the one request the
+    // page sends as it leaves (see site.js), or null if nothing is.
+    function leavingDraft() {
+      window.clearTimeout(timer);
+      stopped = true;
+      if (!unsaved() && !inFlight) return null;
       // A save still on its way will have moved the version on by one.
-      if (inFlight && inFlightMovesVersion) data.set("base_version", String(Number(version.value) + 1));
-      try { return navigator.sendBeacon(form.action, data); } catch (e) { return false; }
+      var base = Number(version.value) + (inFlight && inFlightMovesVersion ? 1 : 0);
+      return {
+        key: key,
+        prompt: form.dataset.prompt,
+        text: textarea.value,
+        base_version: String(base),
+        sharing: sharing(),
+        keep_both: keepBoth ? "1" : "",
+      };
     }
 
     textarea.addEventListener("input", function () {
@@ -266,7 +281,7 @@
       unsaved: function () { return unsaved() || inFlight !== null; },
       settle: settle,
       idle: function () { return inFlight ? inFlight.then(function () {}) : Promise.resolve(); },
-      sendBeforeLeaving: sendBeforeLeaving,
+      leavingDraft: leavingDraft,
     };
   }
 
@@ -288,14 +303,10 @@
       var enough = new Promise(function (resolve) { window.setTimeout(resolve, limit); });
       return Promise.race([all, enough]);
     },
-    // The keys of the drafts of this page's answers.
-    keys: function () {
-      return editors.map(function (editor) { return editor.key; });
-    },
-    // The keys of drafts that could not be sent, so they stay in the browser.
-    sendBeforeLeaving: function () {
-      return editors.filter(function (editor) { return !editor.sendBeforeLeaving(); })
-        .map(function (editor) { return editor.key; });
+    // What each answer on this page has not saved yet, for the quick exit.
+    leavingDrafts: function () {
+      return editors.map(function (editor) { return editor.leavingDraft(); })
+        .filter(function (draft) { return draft !== null; });
     },
   };
 })();

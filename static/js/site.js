@@ -46,30 +46,68 @@
 
   // Quick exit: hide the page at once and leave for a neutral site, replacing this page
   // in the history so Back does not return. The link works without JavaScript; this adds
-  // the Escape-key shortcut (three presses within two seconds) and the history
-  // replacement. Words typed but not yet saved go with the last request the page sends
-  // (a beacon outlives the page); then no draft stays on this device, unless it could
-  // not be sent at all (too long for a beacon, or the session had run out): losing words
-  // is worse, and such a draft is only ever offered to its own writer.
+  // the Escape-key shortcut (three presses within two seconds), the history replacement,
+  // and the end of the session. Words typed but not yet saved go in one request to
+  // /quick-exit/, which saves them and then signs out, in that order (two requests could
+  // arrive the other way round, and the save be refused as signed out). The request
+  // outlives the page (keepalive). A draft leaves this browser only once the server says
+  // it is saved; one it could not save (changed elsewhere, or no answer came in time)
+  // stays, offered only to its own writer when they sign in again: losing words is worse.
+  var LEAVE_WAIT_MS = 1500;
   var leaving = false;
+  function csrfToken() {
+    var cookie = document.cookie.match(/(?:^|;\s*)(?:__Host-)?csrftoken=([^;]+)/);
+    if (cookie) return decodeURIComponent(cookie[1]);
+    var field = document.querySelector("[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+  function signOutAndSave(endpoint, pending) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrfToken());
+    data.append("draft-TOTAL_FORMS", String(pending.length));
+    data.append("draft-INITIAL_FORMS", "0");
+    pending.forEach(function (draft, index) {
+      ["prompt", "text", "base_version", "sharing", "keep_both"].forEach(function (name) {
+        data.append("draft-" + index + "-" + name, draft[name]);
+      });
+    });
+    function send(keepalive) {
+      return fetch(endpoint, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" },
+        keepalive: keepalive,
+      });
+    }
+    // keepalive allows 64 kB; a longer journal entry goes as an ordinary request.
+    var sent;
+    try { sent = send(true).catch(function () { return send(false); }); } catch (e) { sent = send(false); }
+    return sent.then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (answer) {
+      var saved = answer && Array.isArray(answer.saved) ? answer.saved : [];
+      pending.forEach(function (draft) {
+        if (saved.indexOf(draft.prompt) >= 0) drafts.forget(draft.key);
+      });
+    }).catch(function () { /* not confirmed: the drafts stay */ });
+  }
   function leave(url) {
     if (leaving) return;
     leaving = true;
     document.body.hidden = true;
+    var link = document.querySelector("[data-quick-exit]");
+    var endpoint = link && link.dataset.leave;
     var journal = window.trellisJournal;
-    function go() {
-      var unsent = journal ? journal.sendBeforeLeaving() : [];
-      var sent = journal ? journal.keys().filter(function (key) { return unsent.indexOf(key) < 0; }) : [];
-      // Only the drafts this page could send go: one kept from an earlier page was never
-      // confirmed by the server (a session had run out), so it waits for its writer.
-      drafts.keys().forEach(function (key) {
-        if (sent.indexOf(key) >= 0) drafts.forget(key);
-      });
-      window.location.replace(url);
-    }
+    function go() { window.location.replace(url); }
+    if (!endpoint) { go(); return; } // not signed in: nothing to save or end
     // A save already on its way decides the version the last one builds on: wait for it
     // a moment (the page is hidden meanwhile), never long.
-    if (journal) journal.idle(400).then(go); else go();
+    (journal ? journal.idle(400) : Promise.resolve()).then(function () {
+      var pending = journal ? journal.leavingDrafts() : [];
+      var enough = new Promise(function (resolve) { window.setTimeout(resolve, LEAVE_WAIT_MS); });
+      Promise.race([signOutAndSave(endpoint, pending), enough]).then(go);
+    });
   }
   function exitUrl() {
     var link = document.querySelector("[data-quick-exit]");

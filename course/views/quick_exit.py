@@ -1,0 +1,34 @@
+"""POST /quick-exit/: what the page sends as the writer leaves it in a hurry."""
+
+from allauth.account.adapter import get_adapter
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import login_required_or_401
+from course.quick_exit import LeavingDrafts, save_before_leaving
+from course.views.journal import _record_sharing
+
+
+@never_cache
+@login_required_or_401
+@require_POST
+@sensitive_post_parameters()
+def quick_exit(request: HttpRequest) -> JsonResponse:
+    """Save the drafts the page carried, then sign out (unless the person chose to stay
+    signed in), through allauth's own logout so its signals and session list follow.
+
+    The answer says which questions are saved: the browser forgets only those drafts.
+    A malformed draft is not saved (its words stay in the browser); leaving always works."""
+    drafts = LeavingDrafts(request.POST, prefix="draft")
+    user = request.user
+    readable = drafts.management_form.is_valid()
+    valid = [form.cleaned_data for form in drafts.forms if form.is_valid()] if readable else []
+    leaving = save_before_leaving(author=user, drafts=valid)
+    for result in leaving.results:
+        _record_sharing(user, result)
+    signed_out = not user.quick_exit_stays_signed_in
+    if signed_out:
+        get_adapter(request).logout(request)
+    return JsonResponse({"saved": leaving.saved, "signed_out": signed_out})
