@@ -153,3 +153,15 @@ def test_words_too_long_to_save_stay_in_the_browser_without_a_misleading_notice(
     assert response.json()["saved"] == []
     assert not Answer.objects.filter(author=alice).exists()
     assert not Notice.objects.filter(user=alice, kind=Notice.Kind.KEPT_IN_BROWSER).exists()
+
+
+def test_a_quick_exit_from_another_persons_page_saves_none_of_its_words(alice, bob, prompts):
+    """Alice's page, left open on a browser where bob has signed in since: its quick
+    exit must not save her words into bob's journal. They stay in the browser."""
+    browser = signed_in(bob)
+    data = drafts({"prompt": prompts[0].slug, "text": "Alice's.", "base_version": "0"})
+    response = browser.post("/quick-exit/", {**data, "writer": str(alice.pk)}, headers=JSON)
+
+    assert response.status_code == 200
+    assert response.json()["saved"] == []
+    assert not Answer.objects.exists()

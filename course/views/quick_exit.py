@@ -6,13 +6,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import login_required_or_401
+from accounts.decorators import login_required
 from course.quick_exit import LeavingDrafts, save_before_leaving
 from course.views.journal import _record_sharing
 
 
 @never_cache
-@login_required_or_401
+@login_required
 @require_POST
 @sensitive_post_parameters()
 def quick_exit(request: HttpRequest) -> JsonResponse:
@@ -23,7 +23,11 @@ def quick_exit(request: HttpRequest) -> JsonResponse:
     A malformed draft is not saved (its words stay in the browser); leaving always works."""
     drafts = LeavingDrafts(request.POST, prefix="draft")
     user = request.user
-    readable = drafts.management_form.is_valid()
+    # A page left open by someone else, on a browser where this person has signed in
+    # since: none of its words may land in this person's journal (they stay in the
+    # browser for their writer).
+    writer = request.POST.get("writer", str(user.pk))
+    readable = writer == str(user.pk) and drafts.management_form.is_valid()
     valid = [form.cleaned_data for form in drafts.forms if form.is_valid()] if readable else []
     leaving = save_before_leaving(author=user, drafts=valid)
     for result in leaving.results:

@@ -61,9 +61,12 @@
     var field = document.querySelector("[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
-  function signOutAndSave(endpoint, pending) {
+  function signOutAndSave(endpoint, pending, writer) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrfToken());
+    // Whose page this is: if someone else has signed in on this browser since, the
+    // server saves none of these words into their journal (they stay here).
+    data.append("writer", writer || "");
     data.append("draft-TOTAL_FORMS", String(pending.length));
     data.append("draft-INITIAL_FORMS", "0");
     pending.forEach(function (draft, index) {
@@ -106,7 +109,7 @@
     (journal ? journal.idle(400) : Promise.resolve()).then(function () {
       var pending = journal ? journal.leavingDrafts() : [];
       var enough = new Promise(function (resolve) { window.setTimeout(resolve, LEAVE_WAIT_MS); });
-      Promise.race([signOutAndSave(endpoint, pending), enough]).then(go);
+      Promise.race([signOutAndSave(endpoint, pending, link.dataset.writer), enough]).then(go);
     });
   }
   function exitUrl() {
