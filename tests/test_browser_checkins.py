@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.services import accept_invitation, create_invitation
 from course.checkins import record_checkin
-from course.models import SIGN_FIELDS, SIGNS
+from course.models import SIGN_KEYS, SIGNS
 from tests.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_check_ins_shared_and_a_commitment_kept_and_confirmed(
         record_checkin(
             author=bob,
             taken_on=today - timedelta(days=days),
-            scores=dict.fromkeys(SIGN_FIELDS, value),
+            self_scores=dict.fromkeys(SIGN_KEYS, value),
         )
 
     # alice checks in on three different days
@@ -129,7 +129,7 @@ def test_alice_deletes_one_check_in_from_her_table(page, live_server, alice):
         record_checkin(
             author=alice,
             taken_on=today - timedelta(days=days),
-            scores=dict.fromkeys(SIGN_FIELDS, value),
+            self_scores=dict.fromkeys(SIGN_KEYS, value),
         )
     older, newer = (
         f"{day.day} {day:%b %Y}" for day in (today - timedelta(3), today - timedelta(1))

@@ -24,7 +24,7 @@ from course.commitments import (
     mark_commitment,
     propose_commitment,
 )
-from course.models import SIGN_FIELDS, CheckIn, Commitment
+from course.models import SIGN_KEYS, CheckIn, Commitment
 from tests.factories import signed_in as reauthenticated
 
 MARKUP = '<script>alert("boo")</script><b>bold</b>'
@@ -40,11 +40,13 @@ def days_ago(days: int):
 
 
 def ratings(value: int = 4, **overrides) -> dict:
-    return {**dict.fromkeys(SIGN_FIELDS, value), **overrides}
+    return {**dict.fromkeys(SIGN_KEYS, value), **overrides}
 
 
 def checkin(user, days: int = 0, value: int = 4, **extra) -> CheckIn:
-    made, _ = record_checkin(author=user, taken_on=days_ago(days), scores=ratings(value), **extra)
+    made, _ = record_checkin(
+        author=user, taken_on=days_ago(days), self_scores=ratings(value), **extra
+    )
     return made
 
 
