@@ -75,18 +75,15 @@ class CheckInForm(forms.Form):
         rated_any = False
         for prefix, about in self.COLUMNS.items():
             names = [f"{prefix}_{key}" for key in SIGN_KEYS]
-            if any(name in self.errors for name in names):
-                rated_any = True  # already marked: say nothing more about this column
-                continue
-            given = [name for name in names if data.get(name) is not None]
-            rated_any = rated_any or bool(given)
-            if given and len(given) < len(names):
-                for name in names:
-                    if data.get(name) is None:
-                        self.add_error(
-                            name,
-                            f"Please rate this one too, or leave every rating {about} empty.",
-                        )
+            touched = [n for n in names if n in self.errors or data.get(n) is not None]
+            if not touched:
+                continue  # this column is skipped, whole: that is allowed
+            rated_any = True
+            for name in names:
+                if name not in self.errors and data.get(name) is None:
+                    self.add_error(
+                        name, f"Please rate this one too, or leave every rating {about} empty."
+                    )
         if not rated_any:
             raise forms.ValidationError(
                 "Please rate yourself, your spouse, or both. You can leave one of them empty.",
