@@ -129,7 +129,7 @@ def test_a_check_in_shows_its_numbers_then_a_chart_once_there_are_two(alice):
     page = response.content.decode()
     assert response.status_code == 200
     assert "<svg" not in page  # one point makes no line, and no grid of eight empty charts
-    assert "One check-in so far: its numbers are below." in page
+    assert "One check-in so far. Its numbers are in the table below." in page
     assert "3.7" in page and "3.0" in page  # (2 + 6 * 4) / 7 about me; 3 about my spouse
     assert "A calm week." in page
 
