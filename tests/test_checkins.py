@@ -333,13 +333,14 @@ def test_no_control_shares_all_history_at_once(couple):
 
 def test_only_the_author_shares_a_check_in(couple, carol):
     alice, bob = couple
-    made = checkin(alice, days=1)
+    made = checkin(alice, days=1, shared=True)  # bob sees it, and still may not change it
     for person in (bob, carol):
-        assert share(signed_in(person), made, "scores").status_code == 404
-    assert share(Client(), made, "scores").status_code == 302  # to sign in
+        for choice in ("private", "scores-and-note"):
+            assert share(signed_in(person), made, choice).status_code == 404
+    assert share(Client(), made, "private").status_code == 302  # to sign in
     assert share(signed_in(alice), made, "everything").status_code == 302
     made.refresh_from_db()
-    assert not made.shared
+    assert made.shared and not made.note_shared
 
 
 def test_sharing_before_linking_says_so_and_shares_nothing(alice):
