@@ -58,6 +58,7 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partner = partner
         for key, _, about_me, about_spouse in SIGNS:
             self.fields[f"self_{key}"] = rating_field(about_me)
             self.fields[f"spouse_{key}"] = rating_field(about_spouse)
@@ -99,9 +100,10 @@ class CheckInForm(forms.Form):
     @property
     def columns(self):
         """(prefix, legend, fields) for the template: about me first, then my spouse."""
+        spouse = self.partner.display_name if self.partner else "your spouse"
         return [
             ("self", "What you see in yourself", self.self_signs),
-            ("spouse", "What you see in your spouse", self.spouse_signs),
+            ("spouse", f"What you see in {spouse}", self.spouse_signs),
         ]
 
     @property

@@ -96,6 +96,15 @@ def test_the_form_asks_about_me_and_about_my_spouse_never_about_we(alice):
     assert f'value="{today().isoformat()}"' in page
 
 
+def test_a_linked_spouse_rates_their_partner_by_name(couple):
+    alice, bob = couple
+    bob.display_name = "<b>Bob</b>"
+    bob.save()
+    page = signed_in(alice).get("/check-ins/new/").content.decode()
+    assert "<legend>What you see in &lt;b&gt;Bob&lt;/b&gt;</legend>" in page
+    assert "<legend>What you see in yourself</legend>" in page
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
