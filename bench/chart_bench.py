@@ -39,7 +39,7 @@ def main() -> int:
     django.setup()
     from course.charts import Series, line_chart
     from course.checkins import history_charts
-    from course.models import SIGN_FIELDS, CheckIn
+    from course.models import SELF_FIELDS, SPOUSE_FIELDS, CheckIn
 
     rng = random.Random(7)  # noqa: S311  (test data, not secrets)
     start = date(2024, 1, 1)
@@ -49,7 +49,7 @@ def main() -> int:
             CheckIn(
                 author_id=author_id,
                 taken_on=start + timedelta(days=3 * number + rng.randrange(3)),
-                **{field: rng.randint(1, 5) for field in SIGN_FIELDS},
+                **{field: rng.randint(1, 5) for field in SELF_FIELDS + SPOUSE_FIELDS},
             )
             for number in range(args.checkins)
         ]
@@ -59,8 +59,8 @@ def main() -> int:
     def couple() -> str:
         return line_chart(
             [
-                Series("You", [(c.taken_on, c.average) for c in mine], "overall"),
-                Series("Your spouse", [(c.taken_on, c.average) for c in theirs], "partner"),
+                Series("You", [(c.taken_on, c.self_average) for c in mine], "overall"),
+                Series("Your spouse", [(c.taken_on, c.self_average) for c in theirs], "partner"),
             ],
             chart_id="chart-us",
             title="Trust check-ins over time: you and your spouse",
@@ -68,11 +68,11 @@ def main() -> int:
 
     cases = {
         "overall chart": lambda: line_chart(
-            [Series("Average", [(c.taken_on, c.average) for c in mine])],
+            [Series("Average", [(c.taken_on, c.self_average) for c in mine])],
             chart_id="chart-overall",
             title="Your trust check-ins over time",
         ),
-        "history page, 8 charts": lambda: history_charts(mine),
+        "history page, 8 charts of 2 lines": lambda: history_charts(mine),
         "couple chart, 2 lines": couple,
     }
 

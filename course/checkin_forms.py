@@ -7,7 +7,7 @@ from django.utils import timezone
 from course.checkins import NOTE_MAX_CHARS
 from course.commitments import NOTE_MAX_CHARS as OUTCOME_MAX_CHARS
 from course.commitments import TEXT_MAX_CHARS
-from course.models import SIGNS
+from course.models import SIGN_KEYS, SIGNS
 
 RATINGS = [(number, str(number)) for number in range(1, 6)]
 
@@ -19,20 +19,26 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+RATING_ERROR = "Please choose a rating from 1 to 5 for this sign."
+
+
 def rating_field(statement: str) -> forms.TypedChoiceField:
+    """Optional on its own: a whole column may be skipped (see `CheckInForm.clean`)."""
     return forms.TypedChoiceField(
         label=statement,
         choices=RATINGS,
         coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Please choose a rating from 1 to 5 for this sign.",
-            "invalid_choice": "Please choose a rating from 1 to 5 for this sign.",
-        },
+        error_messages={"invalid_choice": RATING_ERROR},
     )
 
 
 class CheckInForm(forms.Form):
+    """Two columns of seven ratings: about me, about my spouse. Either may be left empty,
+    whole; half a column is marked so nothing is skipped by a slip of the finger."""
+
     taken_on = forms.DateField(
         label="Date of this check-in",
         widget=DateInput(),
@@ -45,15 +51,19 @@ class CheckInForm(forms.Form):
         help_text="Private unless you choose to share your note below. Shown as plain text.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    shared = forms.BooleanField(label="Share these scores with my spouse", required=False)
+    shared = forms.BooleanField(label="Share this check-in with my spouse", required=False)
     note_shared = forms.BooleanField(label="Share my note too", required=False)
+
+    COLUMNS = {"self": "about yourself", "spouse": "about your spouse"}
 
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for field, _, statement in SIGNS:
-            self.fields[field] = rating_field(statement)
+        self.partner = partner
+        for key, _, about_me, about_spouse in SIGNS:
+            self.fields[f"self_{key}"] = rating_field(about_me)
+            self.fields[f"spouse_{key}"] = rating_field(about_spouse)
         if partner is not None:
-            self.fields["shared"].label = f"Share these scores with {partner.display_name}"
+            self.fields["shared"].label = f"Share this check-in with {partner.display_name}"
 
     def clean_taken_on(self):
         taken_on = self.cleaned_data["taken_on"]
@@ -61,14 +71,52 @@ class CheckInForm(forms.Form):
             raise forms.ValidationError("A check-in cannot be dated in the future.")
         return taken_on
 
+    def clean(self):
+        data = super().clean()
+        rated_any = False
+        for prefix, about in self.COLUMNS.items():
+            names = [f"{prefix}_{key}" for key in SIGN_KEYS]
+            touched = [n for n in names if n in self.errors or data.get(n) is not None]
+            if not touched:
+                continue  # this column is skipped, whole: that is allowed
+            rated_any = True
+            for name in names:
+                if name not in self.errors and data.get(name) is None:
+                    self.add_error(
+                        name, f"Please rate this one too, or leave every rating {about} empty."
+                    )
+        if not rated_any:
+            raise forms.ValidationError(
+                "Please rate yourself, your spouse, or both. You can leave one of them empty.",
+                code="nothing_rated",
+            )
+        return data
+
+    def column(self, prefix: str) -> dict[str, int] | None:
+        """The cleaned ratings of one column by sign key, or None if it was skipped."""
+        scores = {key: self.cleaned_data.get(f"{prefix}_{key}") for key in SIGN_KEYS}
+        return None if None in scores.values() else scores
+
     @property
-    def signs(self):
-        """The seven rating fields, in order, for the template's fieldsets."""
-        return [self[field] for field, _, _ in SIGNS]
+    def columns(self):
+        """(prefix, legend, fields) for the template: about me first, then my spouse."""
+        spouse = self.partner.display_name if self.partner else "your spouse"
+        return [
+            ("self", "What you see in yourself", self.self_signs),
+            ("spouse", f"What you see in {spouse}", self.spouse_signs),
+        ]
+
+    @property
+    def self_signs(self):
+        return [self[f"self_{key}"] for key in SIGN_KEYS]
+
+    @property
+    def spouse_signs(self):
+        return [self[f"spouse_{key}"] for key in SIGN_KEYS]
 
     @property
     def missing(self):
-        return [self[field] for field, _, _ in SIGNS if self[field].errors]
+        return [field for field in self.self_signs + self.spouse_signs if field.errors]
 
 
 class CommitmentForm(forms.Form):

@@ -9,6 +9,7 @@ checkin_patterns = [
     path("", views.checkins, name="index"),
     path("new/", views.take, name="take"),
     path("sharing/", views.sharing, name="sharing"),
+    path("<int:pk>/sharing/", views.share, name="share"),
     path("<int:pk>/delete/", views.delete, name="delete"),
 ]
 

@@ -1,9 +1,11 @@
-"""Trust check-ins: each spouse rates the signs of trust, 1 to 5, as often as they like.
+"""Trust check-ins: each spouse rates the signs of trust, 1 to 5, as often as they like:
+what they see in themselves and what they see in their spouse, never "we" as one.
 
-One check-in per day and spouse: checking in again on the same day updates that day's
-ratings. Scores are private unless shared; the note is shared only when chosen as well.
-Reading someone else's check-ins goes through `CheckIn.objects.visible_to` (course.sharing);
-a share belongs to the link it was made in.
+Either column may be skipped (a spouse who was hurt may rate only their partner, or only
+themselves), but not both. One check-in per day and spouse: checking in again on the same
+day updates that day's ratings. A check-in starts private and is shared one at a time; the
+note only when chosen as well. Reading someone else's check-ins goes through
+`CheckIn.objects.visible_to` (course.sharing); a share belongs to the link it was made in.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.utils.safestring import SafeString
 from accounts.links import couple_of
 from course.charts import Series, line_chart
 from course.commitments import shared_tallies
-from course.models import SIGN_FIELDS, SIGNS, CheckIn
+from course.models import SIGN_KEYS, SIGNS, CheckIn
 
 NOTE_MAX_CHARS = 2_000
 SUGGEST_AFTER_DAYS = 7
@@ -31,19 +33,27 @@ def record_checkin(
     *,
     author,
     taken_on: date,
-    scores: dict[str, int],
+    self_scores: dict[str, int] | None = None,
+    spouse_scores: dict[str, int] | None = None,
     note: str = "",
     shared: bool = False,
     note_shared: bool = False,
 ) -> tuple[CheckIn, bool]:
-    """Save `author`'s ratings for `taken_on`; a second check-in that day replaces the
-    first. Returns the check-in and whether it is new."""
-    missing = [field for field in SIGN_FIELDS if scores.get(field) not in range(1, 6)]
-    if missing:
-        raise ValueError(f"ratings must be 1 to 5; missing or out of range: {missing}")
+    """Save `author`'s ratings for `taken_on`: of themselves, of their spouse, or both
+    (each a dict from sign key to 1..5, or None to skip it). A second check-in that day
+    replaces the first. Returns the check-in and whether it is new."""
+    if not self_scores and not spouse_scores:
+        raise ValueError("a check-in rates the author, their spouse, or both")
+    values: dict = {}
+    for prefix, scores in (("self", self_scores), ("spouse", spouse_scores)):
+        if scores:
+            bad = [key for key in SIGN_KEYS if scores.get(key) not in range(1, 6)]
+            if bad:
+                raise ValueError(f"{prefix} ratings must be 1 to 5; missing or out of range: {bad}")
+        for key in SIGN_KEYS:
+            values[f"{prefix}_{key}"] = scores[key] if scores else None
     couple = couple_of(author) if shared else None
-    values = {
-        **{field: scores[field] for field in SIGN_FIELDS},
+    values |= {
         "note": clean_note(note),
         "shared_with": couple,
         "note_shared": couple is not None and note_shared,
@@ -61,26 +71,43 @@ def delete_checkin(*, author, checkin: CheckIn) -> None:
     CheckIn.objects.filter(pk=checkin.pk, author=author).delete()
 
 
-def set_checkin_sharing(*, author, scores: bool | None = None, notes: bool | None = None) -> int:
-    """Share or withdraw all of `author`'s check-ins at once: scores, notes, or both.
+class Sharing:
+    """How much of one check-in the partner sees."""
 
-    Notes go with scores: sharing notes shares scores too; withdrawing scores withdraws
-    notes. Takes effect on the partner's very next request. Returns the rows changed.
+    PRIVATE = "private"
+    SCORES = "scores"
+    SCORES_AND_NOTE = "scores-and-note"
+    CHOICES = (PRIVATE, SCORES, SCORES_AND_NOTE)
+
+
+def share_checkin(*, author, checkin: CheckIn, sharing: str) -> bool:
+    """Share one of `author`'s check-ins with the current link, or make it private again.
+
+    Only ever this one check-in: there is deliberately no way to share a whole history at
+    once, so each past rating is shown only by its own choice. Takes effect on the
+    partner's very next request. Returns False when sharing needs a link and there is none.
     """
-    couple = couple_of(author) if scores or notes else None
-    changes: dict = {}
-    if scores is not None:
-        changes["shared_with"] = couple if scores else None
-        if not scores:
-            changes["note_shared"] = False
-    if notes is not None:
-        changes["note_shared"] = notes
-        if notes:
-            changes["shared_with"] = couple
-    if not changes or (changes.get("shared_with", True) is None and (scores or notes)):
-        # Sharing needs a link to belong to.
-        return 0
-    return CheckIn.objects.filter(author=author).update(**changes, updated_at=timezone.now())
+    if checkin.author_id != author.pk or sharing not in Sharing.CHOICES:
+        raise ValueError("only its author can share a check-in, in one of Sharing.CHOICES")
+    couple = None if sharing == Sharing.PRIVATE else couple_of(author)
+    if sharing != Sharing.PRIVATE and couple is None:
+        return False
+    CheckIn.objects.filter(pk=checkin.pk, author=author).update(
+        shared_with=couple,
+        note_shared=sharing == Sharing.SCORES_AND_NOTE,
+        updated_at=timezone.now(),
+    )
+    return True
+
+
+def make_all_private(*, author) -> int:
+    """Withdraw every one of `author`'s check-ins at once (scores and notes). Withdrawing
+    all at once is safe, unlike sharing all at once. Returns the rows changed."""
+    return (
+        CheckIn.objects.filter(author=author)
+        .exclude(shared_with=None, note_shared=False)
+        .update(shared_with=None, note_shared=False, updated_at=timezone.now())
+    )
 
 
 def days_since_last_checkin(user, today: date | None = None) -> int | None:
@@ -96,40 +123,62 @@ def days_since_last_checkin(user, today: date | None = None) -> int | None:
     return max(((today or timezone.localdate()) - last).days, 0)
 
 
+def chart_if_a_line(series: list[Series], **options) -> SafeString:
+    """A chart only once some line has two points: a single check-in is shown as its
+    numbers (in the table beside it), not as a lone dot on an empty grid."""
+    series = [line for line in series if line.points]
+    if not any(len(line.points) > 1 for line in series):
+        return SafeString("")
+    return line_chart(series, **options)
+
+
+def _points(checkins: list[CheckIn], value) -> list[tuple[date, float]]:
+    return [(c.taken_on, v) for c in checkins if (v := value(c)) is not None]
+
+
 @dataclass
 class SignChart:
-    field: str
+    key: str
     label: str
-    statement: str
     svg: SafeString
 
 
 def history_charts(checkins: list[CheckIn]) -> tuple[SafeString, list[SignChart]]:
-    """The overall chart and one small chart per sign, for the author's own history."""
-    if not checkins:
-        return SafeString(""), []
-    overall = line_chart(
-        [Series("Average of the seven signs", [(c.taken_on, c.average) for c in checkins])],
+    """The overall chart (me and my spouse, as I see us) and one small chart per sign,
+    for the author's own history; empty until some line has two points."""
+    overall = chart_if_a_line(
+        [
+            Series("Me", _points(checkins, lambda c: c.self_average), "0"),
+            Series("My spouse", _points(checkins, lambda c: c.spouse_average), "partner"),
+        ],
         chart_id="chart-overall",
-        title="Your trust check-ins over time: the average of the seven signs",
+        title="Your trust check-ins over time: the average of the seven signs, "
+        "for you and for your spouse, as you see them",
     )
+    if not overall:
+        return overall, []
     signs = [
         SignChart(
-            field,
+            key,
             label,
-            statement,
-            line_chart(
-                [Series(label, [(c.taken_on, getattr(c, field)) for c in checkins])],
-                chart_id=f"chart-{field}",
-                title=f"{statement} Your ratings over time",
+            chart_if_a_line(
+                [
+                    Series("Me", _points(checkins, lambda c, k=key: getattr(c, f"self_{k}"))),
+                    Series(
+                        "My spouse",
+                        _points(checkins, lambda c, k=key: getattr(c, f"spouse_{k}")),
+                        "partner",
+                    ),
+                ],
+                chart_id=f"chart-{key}",
+                title=f"{label}: your ratings of yourself and of your spouse over time",
                 width=320,
-                height=150,
-                legend=False,
+                height=170,
             ),
         )
-        for field, label, statement in SIGNS
+        for key, label, _, _ in SIGNS
     ]
-    return overall, signs
+    return overall, [sign for sign in signs if sign.svg]
 
 
 def history_rows(checkins: list[CheckIn]) -> list[CheckIn]:
@@ -138,34 +187,42 @@ def history_rows(checkins: list[CheckIn]) -> list[CheckIn]:
 
 
 def our_trust(user, partner) -> dict:
-    """For /us/: both spouses' check-in averages on one chart (the partner's only when
-    shared), the notes the partner shared, and both tallies of shared commitments."""
+    """For /us/: two charts, each drawn once a line has two points. How each of you sees
+    themselves, and how each of you sees the other; the partner's lines hold only the
+    check-ins they shared, one by one. Also the notes they shared and both tallies of
+    shared commitments."""
     mine = list(CheckIn.objects.filter(author=user))
     theirs = list(CheckIn.objects.shared_by_partner_with(user))
-    series = [
-        Series(label, [(c.taken_on, c.average) for c in checkins], css)
-        for label, checkins, css in (
-            ("You", mine, "overall"),
-            (partner.display_name, theirs, "partner"),
-        )
-        if checkins
-    ]
-    chart = (
-        line_chart(
-            series,
-            chart_id="chart-us",
-            title=f"Trust check-ins over time: you and {partner.display_name}",
-        )
-        if series
-        else SafeString("")
+    name = partner.display_name
+    themselves = chart_if_a_line(
+        [
+            Series("You", _points(mine, lambda c: c.self_average), "0"),
+            Series(name, _points(theirs, lambda c: c.self_average), "partner"),
+        ],
+        chart_id="chart-us-self",
+        title=f"How you and {name} each see yourselves, over time",
     )
-    by_day: dict[date, dict[str, float]] = {}
-    for key, checkins in (("mine", mine), ("theirs", theirs)):
+    each_other = chart_if_a_line(
+        [
+            Series(f"You, about {name}", _points(mine, lambda c: c.spouse_average), "0"),
+            Series(f"{name}, about you", _points(theirs, lambda c: c.spouse_average), "partner"),
+        ],
+        chart_id="chart-us-other",
+        title=f"How you and {name} see each other, over time",
+    )
+    labels = ("You, about yourself", f"You, about {name}", f"{name}, about themselves")
+    labels += (f"{name}, about you",)
+    by_day: dict[date, list[float | None]] = {}
+    for offset, checkins in ((0, mine), (2, theirs)):
         for checkin in checkins:
-            by_day.setdefault(checkin.taken_on, {})[key] = checkin.average
+            row = by_day.setdefault(checkin.taken_on, [None] * 4)
+            row[offset : offset + 2] = [checkin.self_average, checkin.spouse_average]
     return {
-        "trust_chart": chart,
-        "trust_rows": [{"day": day, **by_day[day]} for day in sorted(by_day, reverse=True)],
+        "trust_charts": [chart for chart in (themselves, each_other) if chart],
+        "trust_rows": [
+            {"day": day, "cells": list(zip(by_day[day], labels, strict=True))}
+            for day in sorted(by_day, reverse=True)
+        ],
         "trust_partner_notes": [c for c in reversed(theirs) if c.note and c.note_visible_to(user)],
         "trust_mine_shared": sum(1 for c in mine if c.shared),
         "trust_mine_total": len(mine),

@@ -6,7 +6,7 @@ Served by course.views.account_data, so that `accounts` never reaches into cours
 from django.db.models import Q
 
 from course.models import (
-    SIGNS,
+    SIGN_KEYS,
     AgreementVersion,
     Answer,
     AnswerVersion,
@@ -46,7 +46,9 @@ def course_data(user) -> dict:
     checkins = [
         {
             "taken_on": checkin.taken_on,
-            "scores": {field: getattr(checkin, field) for field, _, _ in SIGNS},
+            # What the author sees in themselves and in their spouse; null where skipped.
+            "about_me": {key: getattr(checkin, f"self_{key}") for key in SIGN_KEYS},
+            "about_my_spouse": {key: getattr(checkin, f"spouse_{key}") for key in SIGN_KEYS},
             "note": checkin.note,
             "shared": checkin.shared,
             "note_shared": checkin.shared and checkin.note_shared,

@@ -283,41 +283,94 @@ class AnswerVersion(models.Model):
 
 # --- Trust over time: check-ins and commitments ----------------------------------------
 
-# The signs of trust from the trust lessons, in our own words: (field, short label, statement).
+# The signs of trust from the trust lessons, in our own words, each rated twice: what a
+# spouse sees in themselves and what they see in their spouse. Nobody is asked to rate
+# "we" as one: after a breach, the two answers are rarely the same.
+# (key, short label, statement about me, statement about my spouse)
 SIGNS = (
-    ("says", "Say what we mean", "We say what we mean."),
-    ("follows", "Follow through", "We follow through on what we say."),
-    ("seeks", "Seek the good", "We seek the good of our relationship."),
-    ("priority", "A priority", "Our relationship is a priority to each of us."),
-    ("avoids", "Avoid harm", "We avoid what harms our relationship."),
-    ("works", "Work through problems", "We work through problems together."),
-    ("invests", "Invest", "We invest more than we take."),
+    ("says", "Saying what you mean", "I say what I mean.", "My spouse says what they mean."),
+    (
+        "follows",
+        "Following through",
+        "I follow through on what I say.",
+        "My spouse follows through on what they say.",
+    ),
+    (
+        "seeks",
+        "Seeking the good of us",
+        "I seek the good of our relationship.",
+        "My spouse seeks the good of our relationship.",
+    ),
+    (
+        "priority",
+        "Putting us first",
+        "Our relationship is a priority to me.",
+        "Our relationship is a priority to my spouse.",
+    ),
+    (
+        "avoids",
+        "Avoiding harm",
+        "I avoid what harms our relationship.",
+        "My spouse avoids what harms our relationship.",
+    ),
+    (
+        "works",
+        "Working through problems",
+        "I do my part to work through our problems.",
+        "My spouse does their part to work through our problems.",
+    ),
+    (
+        "invests",
+        "Giving more than taking",
+        "I give more to our relationship than I take.",
+        "My spouse gives more to our relationship than they take.",
+    ),
 )
-SIGN_FIELDS = tuple(field for field, _, _ in SIGNS)
+SIGN_KEYS = tuple(key for key, *_ in SIGNS)
+SELF_FIELDS = tuple(f"self_{key}" for key in SIGN_KEYS)
+SPOUSE_FIELDS = tuple(f"spouse_{key}" for key in SIGN_KEYS)
 
 
 def _rating(statement: str) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(help_text=f"1 to 5: {statement}")
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=f"1 to 5, or empty if skipped: {statement}"
+    )
+
+
+def _all_or_none(fields: tuple[str, ...]) -> models.Q:
+    """A column is rated whole or skipped whole: half a column would skew its average."""
+    return models.Q(**{f"{field}__isnull": True for field in fields}) | models.Q(
+        **{f"{field}__isnull": False for field in fields}
+    )
 
 
 class CheckIn(models.Model):
     """One spouse's ratings of the signs of trust on one day (one check-in per day).
 
-    Scores are private unless shared with the link (`shared_with`); the note is shared
-    only if `note_shared` too.
+    Each sign is rated twice: what the author sees in themselves (`self_*`) and what they
+    see in their spouse (`spouse_*`). Either column may be skipped, whole, but not both.
+    Scores are private unless this check-in is shared with the link (`shared_with`); the
+    note is shared only if `note_shared` too. Sharing is chosen one check-in at a time.
     """
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
     )
     taken_on = models.DateField()
-    says = _rating(SIGNS[0][2])
-    follows = _rating(SIGNS[1][2])
-    seeks = _rating(SIGNS[2][2])
-    priority = _rating(SIGNS[3][2])
-    avoids = _rating(SIGNS[4][2])
-    works = _rating(SIGNS[5][2])
-    invests = _rating(SIGNS[6][2])
+    self_says = _rating(SIGNS[0][2])
+    self_follows = _rating(SIGNS[1][2])
+    self_seeks = _rating(SIGNS[2][2])
+    self_priority = _rating(SIGNS[3][2])
+    self_avoids = _rating(SIGNS[4][2])
+    self_works = _rating(SIGNS[5][2])
+    self_invests = _rating(SIGNS[6][2])
+    spouse_says = _rating(SIGNS[0][3])
+    spouse_follows = _rating(SIGNS[1][3])
+    spouse_seeks = _rating(SIGNS[2][3])
+    spouse_priority = _rating(SIGNS[3][3])
+    spouse_avoids = _rating(SIGNS[4][3])
+    spouse_works = _rating(SIGNS[5][3])
+    spouse_invests = _rating(SIGNS[6][3])
     note = EncryptedTextField(blank=True)
     shared_with = _shared_with_link()
     note_shared = models.BooleanField(
@@ -334,10 +387,21 @@ class CheckIn(models.Model):
             models.UniqueConstraint(fields=["author", "taken_on"], name="one_checkin_per_day"),
             *(
                 models.CheckConstraint(
-                    condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+                    condition=models.Q(**{f"{field}__isnull": True})
+                    | models.Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
                     name=f"checkin_{field}_1_to_5",
                 )
-                for field in SIGN_FIELDS
+                for field in SELF_FIELDS + SPOUSE_FIELDS
+            ),
+            models.CheckConstraint(
+                condition=_all_or_none(SELF_FIELDS), name="checkin_self_rated_whole"
+            ),
+            models.CheckConstraint(
+                condition=_all_or_none(SPOUSE_FIELDS), name="checkin_spouse_rated_whole"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(self_says__isnull=False) | models.Q(spouse_says__isnull=False),
+                name="checkin_rates_someone",
             ),
         ]
 
@@ -354,12 +418,34 @@ class CheckIn(models.Model):
         return viewer.pk == self.author_id or (self.shared and self.note_shared)
 
     @property
-    def scores(self) -> list[int]:
-        return [getattr(self, field) for field in SIGN_FIELDS]
+    def self_scores(self) -> list[int] | None:
+        """The author's ratings of themselves, sign by sign; None if they skipped them."""
+        scores = [getattr(self, field) for field in SELF_FIELDS]
+        return None if None in scores else scores
 
     @property
-    def average(self) -> float:
-        return sum(self.scores) / len(SIGN_FIELDS)
+    def spouse_scores(self) -> list[int] | None:
+        """The author's ratings of their spouse, sign by sign; None if they skipped them."""
+        scores = [getattr(self, field) for field in SPOUSE_FIELDS]
+        return None if None in scores else scores
+
+    @property
+    def self_average(self) -> float | None:
+        scores = self.self_scores
+        return None if scores is None else sum(scores) / len(scores)
+
+    @property
+    def spouse_average(self) -> float | None:
+        scores = self.spouse_scores
+        return None if scores is None else sum(scores) / len(scores)
+
+    @property
+    def by_sign(self) -> list[tuple[str, int | None, int | None]]:
+        """(short label, rating of me, rating of my spouse) for each sign."""
+        return [
+            (label, getattr(self, f"self_{key}"), getattr(self, f"spouse_{key}"))
+            for key, label, _, _ in SIGNS
+        ]
 
 
 class Commitment(models.Model):

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from course.journal import save_answer
-from course.models import CheckIn, Commitment, Prompt
+from course.models import SELF_FIELDS, SIGN_KEYS, CheckIn, Commitment, Prompt
 from tests.conftest import PASSWORD
 from tests.factories import link, signed_in
 
@@ -17,9 +17,7 @@ def test_export_holds_answers_checkins_commitments_and_progress(alice, bob, cont
     prompt = Prompt.objects.first()
     save_answer(author=alice, prompt=prompt, text="Alice's answer", base_version=0)
     save_answer(author=bob, prompt=prompt, text="Bob's private answer", base_version=0)
-    scores = dict.fromkeys(
-        ["says", "follows", "seeks", "priority", "avoids", "works", "invests"], 4
-    )
+    scores = dict.fromkeys(SELF_FIELDS, 4)
     CheckIn.objects.create(author=alice, taken_on=datetime.date(2026, 1, 5), note="A", **scores)
     CheckIn.objects.create(
         author=bob, taken_on=datetime.date(2026, 1, 5), note="Bob note", **scores
@@ -35,7 +33,8 @@ def test_export_holds_answers_checkins_commitments_and_progress(alice, bob, cont
     assert [a["answer"] for a in data["answers"]] == ["Alice's answer"]
     assert data["answers"][0]["history"][0]["text"] == "Alice's answer"
     assert [c["note"] for c in data["checkins"]] == ["A"]
-    assert data["checkins"][0]["scores"]["says"] == 4
+    assert data["checkins"][0]["about_me"]["says"] == 4
+    assert data["checkins"][0]["about_my_spouse"] == dict.fromkeys(SIGN_KEYS)  # skipped
     assert [c["text"] for c in data["commitments"]] == ["Home by six"]
     assert "Bob" not in response.content.decode().replace('"display_name": "Bob"', "")
 

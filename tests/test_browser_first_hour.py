@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from course.checkins import record_checkin
 from course.commitments import make_commitment, mark_commitment
-from course.models import SIGN_FIELDS, Lesson
+from course.models import SIGN_KEYS, Lesson
 from tests.conftest import PASSWORD, assert_accessible, confirm_email, fill_sign_up, sign_in
 from tests.factories import link
 
@@ -256,7 +256,7 @@ def checkin(user, days_ago: int, value: int, note: str = "") -> None:
     record_checkin(
         author=user,
         taken_on=timezone.localdate() - timedelta(days=days_ago),
-        scores=dict.fromkeys(SIGN_FIELDS, value),
+        self_scores=dict.fromkeys(SIGN_KEYS, value),
         note=note,
     )
 

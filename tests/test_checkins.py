@@ -24,7 +24,7 @@ from course.commitments import (
     mark_commitment,
     propose_commitment,
 )
-from course.models import SIGN_FIELDS, CheckIn, Commitment
+from course.models import SELF_FIELDS, SIGN_KEYS, SPOUSE_FIELDS, CheckIn, Commitment
 from tests.factories import signed_in as reauthenticated
 
 MARKUP = '<script>alert("boo")</script><b>bold</b>'
@@ -40,11 +40,13 @@ def days_ago(days: int):
 
 
 def ratings(value: int = 4, **overrides) -> dict:
-    return {**dict.fromkeys(SIGN_FIELDS, value), **overrides}
+    return {**dict.fromkeys(SIGN_KEYS, value), **overrides}
 
 
 def checkin(user, days: int = 0, value: int = 4, **extra) -> CheckIn:
-    made, _ = record_checkin(author=user, taken_on=days_ago(days), scores=ratings(value), **extra)
+    made, _ = record_checkin(
+        author=user, taken_on=days_ago(days), self_scores=ratings(value), **extra
+    )
     return made
 
 
@@ -64,58 +66,126 @@ def couple(alice, bob):
     return alice, bob
 
 
-def post_checkin(browser, **data):
-    payload = {"taken_on": today().isoformat(), **ratings(), **data}
+def form_ratings(self_value: int | None = 4, spouse_value: int | None = None, **overrides):
+    """Form data: both columns (`self_says`, `spouse_says`, ...), None leaving one empty."""
+    data = {}
+    for fields, value in ((SELF_FIELDS, self_value), (SPOUSE_FIELDS, spouse_value)):
+        if value is not None:
+            data |= dict.fromkeys(fields, value)
+    return data | overrides
+
+
+def post_checkin(browser, ratings_given=None, **data):
+    given = form_ratings() if ratings_given is None else ratings_given
+    payload = {"taken_on": today().isoformat(), **given, **data}
     return browser.post("/check-ins/new/", {k: v for k, v in payload.items() if v is not None})
 
 
 # --- taking a check-in ----------------------------------------------------------------------
 
 
-def test_the_form_offers_seven_rating_groups_dated_today(alice):
-    page = signed_in(alice).get("/check-ins/new/").content.decode()
-    assert page.count('<fieldset class="rating-group') == 7
-    assert page.count("<legend>") == 8  # seven signs and the sharing choices
-    assert "We follow through on what we say." in page
+def test_the_form_asks_about_me_and_about_my_spouse_never_about_we(alice):
+    response = signed_in(alice).get("/check-ins/new/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('<fieldset class="rating-group') == 14
+    assert page.count('<fieldset class="rating-column"') == 2
+    assert "I follow through on what I say." in page
+    assert "My spouse follows through on what they say." in page
+    assert "We say what we mean" not in page and "between you" not in page
     assert f'value="{today().isoformat()}"' in page
 
 
-def test_a_check_in_is_saved_and_shown_as_chart_and_table(alice):
+def test_a_linked_spouse_rates_their_partner_by_name(couple):
+    alice, bob = couple
+    bob.display_name = "<b>Bob</b>"
+    bob.save()
+    page = signed_in(alice).get("/check-ins/new/").content.decode()
+    assert "<legend>What you see in &lt;b&gt;Bob&lt;/b&gt;</legend>" in page
+    assert "<legend>What you see in yourself</legend>" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("hurt", "After being hurt, rating yourself, or your spouse, may not feel right yet."),
+        ("broke", "You can leave one part empty"),
+        ("", "You can leave one part empty"),
+    ],
+)
+def test_each_role_is_told_kindly_that_a_part_may_be_left_empty(alice, role, expected):
+    alice.role = role
+    alice.save()
+    page = signed_in(alice).get("/check-ins/new/").content.decode()
+    assert expected in page
+
+
+def test_a_check_in_shows_its_numbers_then_a_chart_once_there_are_two(alice):
     browser = signed_in(alice)
-    response = post_checkin(browser, taken_on=days_ago(3).isoformat(), says=2, note="A calm week.")
+    response = post_checkin(
+        browser,
+        form_ratings(4, 3, self_says=2),
+        taken_on=days_ago(3).isoformat(),
+        note="A calm week.",
+    )
     assert response.status_code == 302
 
     saved = CheckIn.objects.get(author=alice)
-    assert saved.taken_on == days_ago(3) and saved.says == 2 and saved.follows == 4
+    assert (saved.taken_on, saved.self_says, saved.self_follows) == (days_ago(3), 2, 4)
+    assert saved.spouse_follows == 3
     assert not saved.shared and not saved.note_shared
-    page = browser.get("/check-ins/").content.decode()
-    assert "<svg" not in page  # one point makes no line
-    assert "One check-in so far." in page
-    assert "3.7" in page  # (2 + 6 * 4) / 7, in the table
+    response = browser.get("/check-ins/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" not in page  # one point makes no line, and no grid of eight empty charts
+    assert "One check-in so far. Its numbers are in the table below." in page
+    assert "3.7" in page and "3.0" in page  # (2 + 6 * 4) / 7 about me; 3 about my spouse
     assert "A calm week." in page
 
     post_checkin(browser, taken_on=days_ago(1).isoformat())
     page = browser.get("/check-ins/").content.decode()
     assert 'role="img"' in page and '<title id="chart-overall-title">' in page
-    assert page.count("<svg") == 8  # the average, then one small chart per sign
+    assert page.count("<svg") == 8  # the averages, then one small chart per sign
+
+
+def test_either_part_may_be_skipped_whole(alice):
+    browser = signed_in(alice)
+    response = post_checkin(browser, form_ratings(None, 2))
+    assert response.status_code == 302
+    saved = CheckIn.objects.get(author=alice)
+    assert saved.self_scores is None and saved.spouse_average == 2
+    page = browser.get("/check-ins/").content.decode()
+    assert "not rated" in page
+
+
+def test_a_check_in_with_nothing_rated_asks_again_and_keeps_the_note(alice):
+    response = post_checkin(signed_in(alice), {}, note="Too tired to rate tonight.")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Please rate yourself, your spouse, or both." in page
+    assert "Too tired to rate tonight.</textarea>" in page
+    assert not CheckIn.objects.exists()
 
 
 def test_missing_and_out_of_range_ratings_keep_what_was_given_and_mark_the_gaps(alice):
     browser = signed_in(alice)
-    response = post_checkin(
-        browser, says=5, follows=7, seeks=None, priority="many", note="Still here."
+    given = form_ratings(
+        4, None, self_says=5, self_follows=7, self_seeks=None, self_priority="many"
     )
+    response = post_checkin(browser, given, note="Still here.")
 
     assert response.status_code == 400
     assert not CheckIn.objects.exists()
     page = response.content.decode()
-    assert re.search(r'<input type="radio" name="says" value="5"[^>]*checked', page)
-    assert re.search(r'<input type="radio" name="avoids" value="4"[^>]*checked', page)
-    for gap in ("follows", "seeks", "priority"):
+    assert re.search(r'<input type="radio" name="self_says" value="5"[^>]*checked', page)
+    assert re.search(r'<input type="radio" name="self_avoids" value="4"[^>]*checked', page)
+    for gap in ("self_follows", "self_seeks", "self_priority"):
         assert f'class="rating-group field-invalid" id="sign-{gap}"' in page
         assert f'href="#sign-{gap}"' in page  # listed in the summary at the top
-    assert 'class="rating-group field-invalid" id="sign-says"' not in page
-    assert page.count("Please choose a rating from 1 to 5") == 3
+    assert 'class="rating-group field-invalid" id="sign-self_says"' not in page
+    assert 'field-invalid" id="sign-spouse_' not in page  # the skipped part is not a gap
+    assert page.count("Please choose a rating from 1 to 5") == 2
+    assert page.count("Please rate this one too, or leave every rating about yourself") == 1
     assert "Still here.</textarea>" in page
 
 
@@ -128,10 +198,11 @@ def test_a_check_in_cannot_be_dated_in_the_future(alice):
 
 def test_a_second_check_in_on_the_same_day_updates_the_first(alice):
     browser = signed_in(alice)
-    post_checkin(browser, says=1)
-    response = post_checkin(browser, says=5)
+    post_checkin(browser, form_ratings(4, 4, self_says=1))
+    response = post_checkin(browser, form_ratings(4, None, self_says=5))
     assert response.status_code == 302
-    assert CheckIn.objects.get(author=alice).says == 5
+    saved = CheckIn.objects.get(author=alice)
+    assert saved.self_says == 5 and saved.spouse_scores is None
 
 
 def test_notes_with_markup_are_shown_as_text(alice):
@@ -150,9 +221,17 @@ def test_notes_are_encrypted_in_the_database(alice):
     assert raw.startswith("gAAAA") and "lighthouse" not in raw
 
 
-def test_the_database_refuses_a_rating_outside_1_to_5(alice):
+@pytest.mark.parametrize(
+    "ratings_stored",
+    [
+        {**dict.fromkeys(SELF_FIELDS, 3), "self_invests": 6},  # out of range
+        {**dict.fromkeys(SELF_FIELDS, 3), "self_invests": None},  # half a column
+        {},  # nobody rated
+    ],
+)
+def test_the_database_refuses_what_the_form_refuses(alice, ratings_stored):
     with pytest.raises(IntegrityError), transaction.atomic():
-        CheckIn.objects.create(author=alice, taken_on=today(), **ratings(invests=6))
+        CheckIn.objects.create(author=alice, taken_on=today(), **ratings_stored)
 
 
 def test_the_chart_draws_no_inline_styles_and_escapes_names(couple):
@@ -160,11 +239,29 @@ def test_the_chart_draws_no_inline_styles_and_escapes_names(couple):
     bob.display_name = "<b>Bob</b>"
     bob.save()
     checkin(alice, days=2)
+    checkin(bob, days=3, shared=True)
     checkin(bob, days=1, shared=True)
     page = signed_in(alice).get("/us/").content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert "style" not in svg
     assert "&lt;b&gt;Bob&lt;/b&gt;" in svg and "<b>Bob" not in svg
+
+
+def test_us_draws_a_chart_only_once_a_line_has_two_points(couple):
+    alice, bob = couple
+    checkin(alice, days=2, value=2)
+    checkin(bob, days=1, value=3, shared=True)
+    browser = signed_in(alice)
+    response = browser.get("/us/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" not in page  # one point each: the numbers, in the table
+    assert "2.0" in page and "3.0" in page
+
+    checkin(alice, days=0, value=4)
+    page = browser.get("/us/").content.decode()
+    assert page.count("<svg") == 1  # how each sees themselves; nobody rated the other yet
+    assert 'id="chart-us-self"' in page
 
 
 # --- the home page's gentle suggestion -------------------------------------------------------
@@ -187,29 +284,82 @@ def test_home_suggests_a_weekly_check_in(alice, days, expected):
 # --- who sees check-ins --------------------------------------------------------------------
 
 
-def test_the_partner_sees_scores_only_once_shared_and_notes_only_when_chosen(couple):
+def share(browser, made: CheckIn, sharing: str):
+    return browser.post(f"/check-ins/{made.pk}/sharing/", {"sharing": sharing})
+
+
+def test_the_partner_sees_only_the_check_ins_shared_one_by_one(couple):
     alice, bob = couple
-    checkin(alice, days=7, value=2, note="My private worry.")
-    checkin(alice, days=1, value=4, note="A better week.")
+    older = checkin(alice, days=7, value=2, note="My private worry.")
+    newer = checkin(alice, days=1, value=4, note="A better week.")
     checkin(bob, days=3, value=3)
     bob_browser, alice_browser = signed_in(bob), signed_in(alice)
 
     page = bob_browser.get("/us/").content.decode()
-    assert "line appears here when they share" in page
-    assert "chart-line-partner" not in page
+    assert "appear here one by one, as they choose to share them" in page
+    assert "4.0" not in page and "2.0" not in page
 
-    alice_browser.post("/check-ins/sharing/", {"what": "scores", "share": "on"})
+    response = share(alice_browser, newer, "scores")
+    assert response.status_code == 302
+    assert response["Location"] == f"/check-ins/#checkin-{newer.pk}"
     page = bob_browser.get("/us/").content.decode()
-    assert "chart-line-partner" in page and "Alice: 2 check-ins" in page
-    assert "My private worry." not in page and "A better week." not in page
+    assert "4.0" in page and "2.0" not in page  # this one, not the one before it
+    assert "A better week." not in page and "My private worry." not in page
+    assert list(CheckIn.objects.visible_to(bob).filter(author=alice)) == [newer]
 
-    alice_browser.post("/check-ins/sharing/", {"what": "notes", "share": "on"})
+    share(alice_browser, newer, "scores-and-note")
     page = bob_browser.get("/us/").content.decode()
-    assert "My private worry." in page and "A better week." in page
+    assert "A better week." in page and "My private worry." not in page
 
-    alice_browser.post("/check-ins/sharing/", {"what": "scores", "share": "off"})
+    share(alice_browser, newer, "private")
     page = bob_browser.get("/us/").content.decode()
-    assert "chart-line-partner" not in page and "A better week." not in page
+    assert "4.0" not in page and "A better week." not in page
+    older.refresh_from_db()
+    assert not older.shared
+
+
+def test_no_control_shares_all_history_at_once(couple):
+    alice, _ = couple
+    checkin(alice, days=7)
+    shared = checkin(alice, days=1, shared=True, note_shared=True, note="Shared.")
+    browser = signed_in(alice)
+    page = browser.get("/check-ins/").content.decode()
+    assert "Share my scores" not in page and "Share my notes" not in page
+    bulk = re.findall(r'action="/check-ins/sharing/".*?</form>', page, re.S)
+    assert len(bulk) == 1 and 'value="private"' in bulk[0]  # only ever "all private"
+    assert f'action="/check-ins/{shared.pk - 1}/sharing/"' in page  # one by one, in its row
+
+    for old_style in ({"what": "scores", "share": "on"}, {"sharing": "scores"}):
+        response = browser.post("/check-ins/sharing/", old_style)
+        assert response.status_code == 302
+        assert CheckIn.objects.filter(author=alice, shared_with__isnull=False).count() == 1
+
+    response = browser.post("/check-ins/sharing/", {"sharing": "private"})
+    assert response.status_code == 302
+    shared.refresh_from_db()
+    assert not shared.shared and not shared.note_shared
+
+
+def test_only_the_author_shares_a_check_in(couple, carol):
+    alice, bob = couple
+    made = checkin(alice, days=1, shared=True)  # bob sees it, and still may not change it
+    for person in (bob, carol):
+        for choice in ("private", "scores-and-note"):
+            assert share(signed_in(person), made, choice).status_code == 404
+    assert share(Client(), made, "private").status_code == 302  # to sign in
+    assert share(signed_in(alice), made, "everything").status_code == 302
+    made.refresh_from_db()
+    assert made.shared and not made.note_shared
+
+
+def test_sharing_before_linking_says_so_and_shares_nothing(alice):
+    made = checkin(alice, days=1)
+    browser = signed_in(alice)
+    response = share(browser, made, "scores")
+    assert response.status_code == 302
+    assert "once your account is linked" in browser.get("/check-ins/").content.decode()
+    made.refresh_from_db()
+    assert not made.shared
 
 
 def test_a_stranger_sees_no_check_ins_and_unlinking_ends_sharing(couple, carol):
@@ -548,7 +698,8 @@ def test_check_in_history_takes_as_many_queries_for_200_as_for_1(couple):
                 taken_on=days_ago(day),
                 shared_with=couple_of(user),
                 note="n",
-                **ratings(3),
+                **dict.fromkeys(SELF_FIELDS, 3),
+                **dict.fromkeys(SPOUSE_FIELDS, 2),
             )
             for day in range(1, 200)
         )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from course.checkins import record_checkin
 from course.commitments import make_commitment
-from course.models import SIGN_FIELDS, Answer
+from course.models import SIGN_KEYS, Answer
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
 
 HOST = "testserver"
@@ -110,7 +110,7 @@ def couple_with_everything(alice, bob, carol, content):
         record_checkin(
             author=person,
             taken_on=timezone.localdate(),
-            scores=dict.fromkeys(SIGN_FIELDS, 4),
+            self_scores=dict.fromkeys(SIGN_KEYS, 4),
             note="a quiet week",
             shared=True,
         )

@@ -21,7 +21,7 @@ from accounts.models import Invitation
 from course.checkins import record_checkin
 from course.commitments import make_commitment
 from course.journal import first_lines, save_answer
-from course.models import SIGN_FIELDS, Answer, CheckIn, Commitment, Prompt
+from course.models import SELF_FIELDS, SIGN_KEYS, Answer, CheckIn, Commitment, Prompt
 from tests.conftest import sign_in
 from tests.factories import link, sync, write_course
 
@@ -271,7 +271,7 @@ def test_hostile_check_in_notes_are_shown_as_text_to_author_and_partner(
                 "note": payload,
                 "shared": "on",
                 "note_shared": "on",
-                **dict.fromkeys(SIGN_FIELDS, "3"),
+                **dict.fromkeys(SELF_FIELDS, "3"),
             },
         )
         assert response.status_code == 302, payload
@@ -346,7 +346,7 @@ def test_nul_bytes_are_never_a_server_error(alice, carol, course):
         ("/account/", {"display_name": "Ali\x00ce"}),
         (
             "/check-ins/new/",
-            {"taken_on": "2026-01-01", "note": "x\x00", **dict.fromkeys(SIGN_FIELDS, "3")},
+            {"taken_on": "2026-01-01", "note": "x\x00", **dict.fromkeys(SELF_FIELDS, "3")},
         ),
         ("/commitments/new/", {"text": "x\x00y", "due_on": "2026-01-01"}),
         ("/us/invite/", {"send_to": "a\x00@example.com"}),
@@ -378,7 +378,7 @@ def test_oversized_input_is_refused_with_a_reason(alice, carol, course, settings
     assert (
         browser.post(
             "/check-ins/new/",
-            {"taken_on": "2026-01-01", "note": "n" * 2001, **dict.fromkeys(SIGN_FIELDS, "3")},
+            {"taken_on": "2026-01-01", "note": "n" * 2001, **dict.fromkeys(SELF_FIELDS, "3")},
         ).status_code
         == 400
     )
@@ -424,7 +424,7 @@ def test_no_payload_runs_script_in_chromium(page, live_server, alice, bob, setti
         record_checkin(
             author=alice,
             taken_on=timezone.localdate() - timedelta(days=number),
-            scores=dict.fromkeys(SIGN_FIELDS, 3),
+            self_scores=dict.fromkeys(SIGN_KEYS, 3),
             note=payload,
             shared=True,
             note_shared=True,

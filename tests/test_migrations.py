@@ -78,3 +78,30 @@ def test_todays_shares_move_to_the_current_link_and_unlinked_ones_become_private
     )
     # carol's proposal from bob had no link between them: it goes.
     assert kept == [("alice", "open", couple.pk, None), ("alice", "proposed", couple.pk, couple.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest")
+def test_a_we_rating_becomes_the_self_column_and_the_spouse_column_stays_empty():
+    """course 0014_checkins_rate_self_and_spouse: nothing dropped, nothing invented."""
+    accounts = ("accounts", "0008_reminder")
+    old = migrate([accounts, ("course", "0013_agreements")])
+    User, Couple = old.get_model("accounts", "User"), old.get_model("accounts", "Couple")
+    CheckIn = old.get_model("course", "CheckIn")
+    alice = User.objects.create(email="alice@example.com", display_name="alice")
+    couple = Couple.objects.create()
+    keys = ("says", "follows", "seeks", "priority", "avoids", "works", "invests")
+    CheckIn.objects.create(
+        author=alice,
+        taken_on=datetime.date(2026, 11, 1),
+        note="Kept.",
+        shared_with=couple,
+        note_shared=True,
+        **dict(zip(keys, (1, 2, 3, 4, 5, 4, 3), strict=True)),
+    )
+
+    new = migrate([accounts, ("course", "0014_checkins_rate_self_and_spouse")])
+    (moved,) = new.get_model("course", "CheckIn").objects.all()
+    assert [getattr(moved, f"self_{key}") for key in keys] == [1, 2, 3, 4, 5, 4, 3]
+    assert [getattr(moved, f"spouse_{key}") for key in keys] == [None] * 7
+    assert (moved.note, moved.shared_with_id, moved.note_shared) == ("Kept.", couple.pk, True)

@@ -29,7 +29,7 @@ from course.agreements import offer, start_agreement
 from course.checkins import record_checkin
 from course.commitments import make_commitment, propose_commitment
 from course.journal import settle_ended_shares
-from course.models import SIGN_FIELDS, Agreement, Answer, AnswerVersion, Commitment
+from course.models import SIGN_KEYS, Agreement, Answer, AnswerVersion, Commitment
 from tests.conftest import make_person
 from tests.factories import answer, lesson_slugs, link, prompt_slugs, signed_in
 
@@ -106,6 +106,7 @@ EXPECTED = {
     "checkins:index": SIGNED_IN_PAGE,
     "checkins:take": SIGNED_IN_PAGE,
     "checkins:sharing": POST_ONLY,
+    "checkins:share": POST_ONLY,
     # Only the author deletes; the partner, who sees the shared scores, gets 404 too.
     "checkins:delete": row("302-login", "200", "404"),
     "commitments:index": SIGNED_IN_PAGE,
@@ -242,7 +243,7 @@ def world(alice, bob, carol, content) -> dict:
     record_checkin(
         author=alice,
         taken_on=yesterday,
-        scores=dict.fromkeys(SIGN_FIELDS, 2),
+        self_scores=dict.fromkeys(SIGN_KEYS, 2),
         note=FORMER_NOTE,
         shared=True,
         note_shared=True,
@@ -266,10 +267,14 @@ def world(alice, bob, carol, content) -> dict:
     answer(alice, private_prompt, ANSWER_SECRET)
     shared = answer(alice, shared_prompt, SHARED_TEXT)
     Answer.objects.filter(pk=shared.pk).update(sharing="shared", shared_with=couple_of(alice))
-    scores = dict.fromkeys(SIGN_FIELDS, 4)
+    scores = dict.fromkeys(SIGN_KEYS, 4)
     # Scores shared, note not: the partner sees the numbers but never the note.
     checkin, _ = record_checkin(
-        author=alice, taken_on=timezone.localdate(), scores=scores, note=NOTE_SECRET, shared=True
+        author=alice,
+        taken_on=timezone.localdate(),
+        self_scores=scores,
+        note=NOTE_SECRET,
+        shared=True,
     )
     make_commitment(author=alice, text=COMMITMENT_SECRET, due_on=timezone.localdate())
     shared_commitment = make_commitment(

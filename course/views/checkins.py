@@ -23,13 +23,15 @@ from accounts.links import partner_of
 from course import commitments as promises
 from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
 from course.checkins import (
+    Sharing,
     delete_checkin,
     history_charts,
     history_rows,
+    make_all_private,
     record_checkin,
-    set_checkin_sharing,
+    share_checkin,
 )
-from course.models import SIGN_FIELDS, SIGNS, CheckIn, Commitment
+from course.models import CheckIn, Commitment
 
 
 def _long_date(day) -> str:
@@ -45,24 +47,23 @@ def _long_date(day) -> str:
 def checkins(request: HttpRequest) -> HttpResponse:
     mine = list(CheckIn.objects.filter(author=request.user))
     overall, sign_charts = history_charts(mine)
-    rows = history_rows(mine)
-    labels = [label for _, label, _ in SIGNS]
-    for row in rows:
-        # On a phone each cell carries its column's name (site.css stacks the table).
-        row.labelled_scores = list(zip(labels, row.scores, strict=True))
     return render(
         request,
         "course/checkins/index.html",
         {
             "partner": partner_of(request.user),
-            "checkins": rows,
+            "checkins": history_rows(mine),
             "overall_chart": overall,
             "sign_charts": sign_charts,
-            "signs": SIGNS,
             "shared_count": sum(1 for c in mine if c.shared),
             "notes_shared_count": sum(1 for c in mine if c.shared and c.note_shared),
         },
     )
+
+
+def _take_page(request, form, partner, status=200) -> HttpResponse:
+    context = {"form": form, "partner": partner, "hurt": request.user.role == "hurt"}
+    return render(request, "course/checkins/take.html", context, status=status)
 
 
 @never_cache
@@ -75,18 +76,17 @@ def take(request: HttpRequest) -> HttpResponse:
         # Each check-in starts private: sharing it is a choice made for it, never one
         # carried over from the last.
         initial = {"taken_on": timezone.localdate()}
-        form = CheckInForm(initial=initial, partner=partner)
-        return render(request, "course/checkins/take.html", {"form": form, "partner": partner})
+        return _take_page(request, CheckInForm(initial=initial, partner=partner), partner)
 
     form = CheckInForm(request.POST, partner=partner)
     if not form.is_valid():
-        context = {"form": form, "partner": partner}
-        return render(request, "course/checkins/take.html", context, status=400)
+        return _take_page(request, form, partner, status=400)
     data = form.cleaned_data
     _, created = record_checkin(
         author=request.user,
         taken_on=data["taken_on"],
-        scores={field: data[field] for field in SIGN_FIELDS},
+        self_scores=form.column("self"),
+        spouse_scores=form.column("spouse"),
         note=data["note"],
         shared=data["shared"],
         note_shared=data["note_shared"],
@@ -104,22 +104,42 @@ def take(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share one check-in, or make it private again: never the whole history at once."""
+    found = get_object_or_404(CheckIn.objects.filter(author=request.user), pk=pk)
+    choice = request.POST.get("sharing")
+    day = _long_date(found.taken_on)
+    back = redirect(reverse("checkins:index") + f"#checkin-{found.pk}")
+    if choice not in Sharing.CHOICES:
+        messages.error(request, f"Please choose what to share of your check-in for {day}.")
+        return back
+    if not share_checkin(author=request.user, checkin=found, sharing=choice):
+        messages.error(
+            request, "Sharing starts once your account is linked with your spouse's on Us."
+        )
+        return back
+    name = getattr(partner_of(request.user), "display_name", "your spouse")
+    messages.success(
+        request,
+        {
+            Sharing.PRIVATE: f"Your check-in for {day} is private again.",
+            Sharing.SCORES: f"{name} now sees the scores of your check-in for {day}.",
+            Sharing.SCORES_AND_NOTE: f"{name} now sees your check-in for {day}, note and all.",
+        }[choice],
+    )
+    return back
+
+
+@never_cache
+@login_required
+@require_POST
 def sharing(request: HttpRequest) -> HttpResponse:
-    what, choice = request.POST.get("what"), request.POST.get("share")
-    if what not in ("scores", "notes") or choice not in ("on", "off"):
-        messages.error(request, "Please choose what to share.")
-        return redirect("checkins:index")
-    on = choice == "on"
-    set_checkin_sharing(author=request.user, **{what: on})
-    partner = partner_of(request.user)
-    name = partner.display_name if partner else "your spouse"
-    text = {
-        ("scores", True): f"Your check-in scores are shared with {name}.",
-        ("scores", False): "Your check-ins, scores and notes, are private again.",
-        ("notes", True): f"Your check-in scores and notes are shared with {name}.",
-        ("notes", False): "Your check-in notes are private again.",
-    }[what, on]
-    messages.success(request, text)
+    """Make every check-in private at once. There is no "share all": see share_checkin."""
+    if request.POST.get("sharing") != Sharing.PRIVATE:
+        messages.error(request, "Sharing is chosen one check-in at a time, in the table.")
+        return redirect(reverse("checkins:index") + "#sharing")
+    make_all_private(author=request.user)
+    messages.success(request, "Your check-ins, scores and notes, are all private again.")
     return redirect(reverse("checkins:index") + "#sharing")
 
 

@@ -1,7 +1,8 @@
 """Development only: a linked demo couple with weeks of history, so a newcomer sees the
 whole product: progress, answers shared and kept private, replies, an exchange still
-waiting, check-ins over six weeks (the charts need more than one point), commitments
-kept, missed and proposed. Everything goes through the same functions the pages use."""
+waiting, check-ins over six weeks, shared one by one (the charts need more than one
+point), commitments kept, missed and proposed. Everything goes through the same
+functions the pages use."""
 
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from course.commitments import (
     propose_commitment,
 )
 from course.journal import save_answer
-from course.models import SIGN_FIELDS, Completion, Lesson, Prompt, Reply
+from course.models import SIGN_KEYS, Completion, Lesson, Prompt, Reply
 from course.replies import add_reply
 
 PASSWORD = "trellis-demo-couple"  # noqa: S105 (development-only demo accounts)
@@ -40,11 +41,21 @@ ANSWERS = {
         ("honesty-small-truth-told", "I told my sister the truth about us.", "private"),
     ],
 }
-# (who, weeks ago, scores from 1 to 5 rising over the weeks, note)
+
+
+# (who, weeks ago, ratings of themselves or None, ratings of their spouse or None, shared):
+# rising slowly over the weeks. Sam, who broke trust, rates both; Jo, who was hurt, rates
+# only Sam at first and herself from the third week on, and shares only her last three.
+def _rising(base: int, weeks: int) -> list[int]:
+    return [min(5, base + (6 - weeks) // 2 + offset) for offset in (0, 1, 0, 1, 0, 0, 1)]
+
+
 CHECKINS = [
-    (name, weeks, [min(5, base + (6 - weeks) // 2 + offset) for offset in (0, 1, 0, 1, 0, 0, 1)])
-    for name, base in (("Sam", 2), ("Jo", 1))
-    for weeks in range(6, 0, -1)
+    *(("Sam", weeks, _rising(2, weeks), _rising(3, weeks), True) for weeks in range(6, 0, -1)),
+    *(
+        ("Jo", weeks, _rising(2, weeks) if weeks <= 4 else None, _rising(1, weeks), weeks <= 3)
+        for weeks in range(6, 0, -1)
+    ),
 ]
 COMMITMENTS = [
     # (author, text, days from today, outcome)
@@ -111,13 +122,14 @@ class Command(BaseCommand):
                 add_reply(author=author, answer_id=saved[key].pk, kind=kind, text=text)
 
         today = timezone.localdate()
-        for name, weeks, scores in CHECKINS:
+        for name, weeks, about_me, about_spouse, shared in CHECKINS:
             record_checkin(
                 author=users[name],
                 taken_on=today - timedelta(weeks=weeks),
-                scores=dict(zip(SIGN_FIELDS, scores, strict=True)),
+                self_scores=about_me and dict(zip(SIGN_KEYS, about_me, strict=True)),
+                spouse_scores=about_spouse and dict(zip(SIGN_KEYS, about_spouse, strict=True)),
                 note="A calmer week." if weeks == 1 else "",
-                shared=True,
+                shared=shared,
                 note_shared=name == "Sam",
             )
 
