@@ -346,7 +346,7 @@ def test_only_the_author_shares_a_check_in(couple, carol):
     for person in (bob, carol):
         for choice in ("private", "scores-and-note"):
             assert share(signed_in(person), made, choice).status_code == 404
-    assert share(Client(), made, "private").status_code == 302  # to sign in
+    assert share(Client(), made, "private").status_code == 401  # signed out: told so
     assert share(signed_in(alice), made, "everything").status_code == 302
     made.refresh_from_db()
     assert made.shared and not made.note_shared
