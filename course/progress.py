@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from accounts.models import Membership
 from course.journey import Journey, build_journey, visitor_journey
-from course.models import Completion, Stage, StageOpened
-from course.snapshot import current_outline
+from course.models import Completion, StageOpened
+from course.snapshot import StageView, current_outline
 
 
 def completed_slugs(user) -> set[str]:
     return set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
 
 
-def journey_for(user, stages: list[Stage] | None = None) -> Journey:
+def journey_for(user, stages: tuple[StageView, ...] | None = None) -> Journey:
     """The journey as `user` sees it; visitors get the public view."""
     stages = current_outline() if stages is None else stages
     if not user.is_authenticated:
