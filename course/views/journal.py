@@ -23,7 +23,7 @@ from accounts.decorators import login_required_or_401
 from accounts.downloads import reauthenticate_then_return, requested_download
 from accounts.links import partner_of
 from accounts.services import notify_partner
-from course.forms import AnswerFields, SearchForm, answer_form
+from course.forms import AnswerForm, SearchForm
 from course.journal import (
     SHARING_LABELS,
     VERSION_WINDOW,
@@ -68,9 +68,7 @@ def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]
 
 
 def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpResponse:
-    reach = reach_for(request.user, [prompt.slug])
-    fields = AnswerFields.from_form(prompt, answer, form, reach)
-    context = {"prompt": prompt, "answer": answer, "fields": fields, "next": lesson_url}
+    context = {"prompt": prompt, "answer": answer, "form": form, "next": lesson_url}
     return render(request, "course/answer.html", context, status=status)
 
 
@@ -118,9 +116,12 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     lesson_url = prompt.lesson.get_absolute_url() + f"#prompt-{prompt.slug}"
     if request.method == "GET":
         settle_ended_shares([existing])
-        return _answer_page(request, prompt, existing, answer_form(prompt, existing), lesson_url)
+        form = AnswerForm(prompt=prompt, answer=existing, reach=reach_for(request.user, [slug]))
+        return _answer_page(request, prompt, existing, form, lesson_url)
 
-    form = answer_form(prompt, existing, data=request.POST)
+    form = AnswerForm(
+        request.POST, prompt=prompt, answer=existing, reach=reach_for(request.user, [slug])
+    )
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse(
