@@ -214,13 +214,15 @@ def check_page(site: BenchSite, target: Target) -> None:
         )
 
 
-def run_http(seconds: int, database_url: str) -> tuple[list[Result], str]:
+def run_http(seconds: int, database_url: str, only: list[str]) -> tuple[list[Result], str]:
     with tempfile.TemporaryDirectory(prefix="trellis-http-bench-") as scratch:
         site = BenchSite(Path(scratch), database_url=database_url, settings_module="bench.settings")
         site.prepare()
         results = []
         with site.serving():
             plan = targets(site)
+            if only:  # the reference rows always run: every ratio is taken to them
+                plan = plan[:2] + [t for t in plan[2:] if any(o in t.label for o in only)]
             for target in plan:
                 check_page(site, target)
             for target in plan:
@@ -297,15 +299,21 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     parser.add_argument("--pages-only", action="store_true", help="skip the sync and chart benches")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="the bare views and pages whose label holds this (repeatable; as --pages-only)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk (Debian/Ubuntu) or brew install wrk.")
         return 2
 
     print(f"HTTP: wrk, {CONNECTIONS} connections, {args.seconds} s a page...")
-    results, database = run_http(args.seconds, args.database_url)
+    results, database = run_http(args.seconds, args.database_url, args.only)
     table, missed = http_table(results)
-    if args.pages_only:
+    if args.pages_only or args.only:  # a partial run never overwrites the report
         print(table, *missed, sep="\n")
         return 1 if missed else 0
     print("Content sync, 1,000 lessons...")

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     # allauth's "Where you are signed in" and security-key pages load its filters.
     "django.contrib.humanize",
+    # Django's own widget templates, for forms rendered through the project's templates
+    # (course.forms.AnswerForm uses the TemplatesSetting renderer).
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from course.encryption import is_unreadable
-from course.models import Answer, Prompt, Sharing
+from course.models import Answer, Sharing
 
 ANSWER_HELP = "Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
 FORM_DAMAGED = (
@@ -30,137 +30,89 @@ class JournalTextField(forms.CharField):
         return super().to_python(value).replace("\x00", "")
 
 
+class SharingChoices(forms.RadioSelect):
+    """Django's radio inputs, each in a `div.choice` with its label beside it (not
+    wrapped), as the sharing fieldset is styled."""
+
+    template_name = "course/answer_form.html#choices"
+
+
 class AnswerForm(forms.Form):
+    """One question's answer form: reads and checks every POST, and renders itself with
+    Django's widget templates through `course/answer_form.html` (its fields' markup, ids
+    and aria wiring all come from the bound fields, ids unique per prompt by `auto_id`).
+
+    `reach` says who can read the stored answer; the page shows it under the text."""
+
+    template_name = "course/answer_form.html"
+    default_renderer = TemplatesSetting
+
     text = JournalTextField(
         label="Your answer",
         required=False,
         help_text=ANSWER_HELP,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
+        template_name="course/answer_form.html#text",
     )
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     sharing = forms.ChoiceField(
         label="Who can see this answer",
         choices=Sharing.choices,
         required=False,
-        widget=forms.RadioSelect,
+        widget=SharingChoices,
+        template_name="course/answer_form.html#sharing",
     )
 
-    # Set by answer_form when the stored answer cannot be decrypted (a missing key).
-    stored_unreadable = False
-
-    def clean(self):
-        if self.stored_unreadable:
-            self.add_error("text", UNREADABLE_KEPT)
-        elif "text" not in self.data:
-            # A form without its text field (a broken page or script) must never be taken
-            # for an emptied answer.
-            self.add_error("text", FORM_DAMAGED)
-        return super().clean()
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search your answers", required=False, max_length=200)
-
-
-def answer_form(prompt, answer=None, data=None) -> AnswerForm:
-    """The answer form for one prompt, with ids unique on a page of several prompts."""
-    initial = {
-        "text": answer.text if answer else "",
-        "base_version": answer.version if answer else 0,
-        "sharing": answer.current_sharing if answer else Sharing.PRIVATE,
-    }
-    form = AnswerForm(data, initial=initial, auto_id=f"{prompt.slug}-%s")
-    form.stored_unreadable = answer is not None and is_unreadable(answer.text)
-    return form
-
-
-@dataclass
-class AnswerFields:
-    """What `includes/answer_form.html` shows for one prompt, worked out in Python.
-
-    A lesson page shows up to several forms, and rendering Django's bound fields for
-    each took most of the page's time (bench/profile_page.py). The form class still
-    reads and checks every POST; a form sent back with errors passes through
-    `from_form`, so what the person typed is shown again exactly.
-    """
-
-    prompt: Prompt
-    answer: Answer | None
-    text: str
-    base_version: int | str
-    sharing: str
-    answer_url: str
-    errors: list[str] = field(default_factory=list)
-    who_can_read: str = ""
-    partner_note: str = ""
-    help_text = ANSWER_HELP
-    choices = Sharing.choices
+    def __init__(self, data=None, *, prompt, answer: Answer | None = None, reach=None):
+        self.stored_sharing = answer.current_sharing if answer else Sharing.PRIVATE
+        initial = {
+            "text": answer.text if answer else "",
+            "base_version": answer.version if answer else 0,
+            "sharing": self.stored_sharing,
+        }
+        super().__init__(data, initial=initial, auto_id=f"{prompt.slug}-%s")
+        self.prompt, self.answer = prompt, answer
+        # The stored answer cannot be decrypted (a missing key): it is kept as it is.
+        self.stored_unreadable = answer is not None and is_unreadable(answer.text)
+        self.fields["text"].label = f"Your answer to: {prompt.text}"
+        # Says what is stored, not what an unsaved form shows.
+        self.who_can_read = reach.who_can_read(prompt, self.stored_sharing) if reach else ""
+        self.partner_note = reach.partner_note(prompt, self.stored_sharing) if reach else ""
 
     @property
     def can_share(self) -> bool:
         """A private lesson's questions offer no share control at all."""
         return not self.prompt.lesson.private
 
-    @classmethod
-    def for_prompts(
-        cls, prompts: list[Prompt], answers: dict[str, Answer], reach
-    ) -> list[AnswerFields]:
-        """Blank or filled-in forms for each prompt, from `answers` by prompt slug."""
-        journal_url = reverse("journal:index")
-        rows = []
-        for prompt in prompts:
-            answer = answers.get(prompt.slug)
-            sharing = answer.current_sharing if answer else Sharing.PRIVATE
-            rows.append(
-                cls(
-                    prompt=prompt,
-                    answer=answer,
-                    text=answer.text if answer else "",
-                    base_version=answer.version if answer else 0,
-                    sharing=sharing,
-                    answer_url=f"{journal_url}{prompt.slug}/",
-                    who_can_read=reach.who_can_read(prompt, sharing),
-                    partner_note=reach.partner_note(prompt, sharing),
-                )
-            )
-        return rows
+    @cached_property
+    def answer_url(self) -> str:
+        return reverse("journal:answer", args=[self.prompt.slug])
 
-    @classmethod
-    def from_form(
-        cls, prompt: Prompt, answer: Answer | None, form: AnswerForm, reach
-    ) -> AnswerFields:
-        """The fields as `form` holds them: as typed if it was sent, else as stored.
+    def clean(self):
+        if self.stored_unreadable:
+            self.add_error("text", UNREADABLE_KEPT)
+        elif "text" not in self.data or {"base_version", "sharing"} & self.errors.keys():
+            # A form without its text field, or with a hidden field missing or altered (a
+            # broken page or script), must never be taken for an emptied answer.
+            self.add_error("text", FORM_DAMAGED)
+        return super().clean()
 
-        A hidden field that came back missing or altered (a broken page or script) is
-        shown as stored, never as sent, and said in words, so saving again works and the
-        sharing choice never widens by accident."""
-        errors = list(form["text"].errors)
-        version, sharing = form["base_version"].value(), form["sharing"].value()
-        if form.is_bound and {"base_version", "sharing"} & form.errors.keys():
-            errors.append(FORM_DAMAGED)
-            version = answer.version if answer else 0
-        stored = answer.current_sharing if answer else Sharing.PRIVATE
-        if sharing not in Sharing.values:
-            sharing = stored
-        return cls(
-            prompt=prompt,
-            answer=answer,
-            # As typed; a form that came without its text shows the stored one.
-            text=(
-                form["text"].value() or ""
-                if not form.is_bound or "text" in form.data
-                else (answer.text if answer else "")
-            ),
-            base_version=version,
-            sharing=sharing,
-            answer_url=reverse("journal:answer", args=[prompt.slug]),
-            errors=errors,
-            # Says what is stored, not what the unsaved form shows.
-            who_can_read=reach.who_can_read(prompt, stored),
-            partner_note=reach.partner_note(prompt, stored),
-        )
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and {"base_version", "sharing"} & self._errors.keys():
+            # Shown again as stored, never as sent, so saving again works and the sharing
+            # choice never widens by accident; the words stay as typed.
+            self.data = self.data.copy()
+            self.data["base_version"] = self.initial["base_version"]
+            self.data["sharing"] = self.stored_sharing
+            # The text's error says it in words; the fields shown are as stored, so valid.
+            self._errors.pop("base_version", None)
+            self._errors.pop("sharing", None)
+        if self.is_bound and "text" not in self.data:
+            self.data = self.data.copy()
+            self.data["text"] = self.initial["text"]
 
-    @property
-    def history_url(self) -> str:
-        return f"{self.answer_url}history/"
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search your answers", required=False, max_length=200)

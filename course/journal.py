@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.links import couple_of, partner_of
 from course.models import Answer, AnswerVersion, Prompt, Sharing
-from course.snapshot import current_course
+from course.snapshot import PromptView, current_course
 
 VERSION_WINDOW = timedelta(minutes=10)
 ANSWER_TAGS = {"p", "em", "strong", "ul", "ol", "li", "blockquote", "br"}
@@ -270,7 +270,7 @@ class Reach:
     partner: object | None
     offered: dict[str, str]
 
-    def who_can_read(self, prompt: Prompt, sharing: str) -> str:
+    def who_can_read(self, prompt: Prompt | PromptView, sharing: str) -> str:
         return who_can_read(
             sharing,
             self.partner,
@@ -278,7 +278,7 @@ class Reach:
             private_lesson=prompt.lesson.private,
         )
 
-    def partner_note(self, prompt: Prompt, sharing: str) -> str:
+    def partner_note(self, prompt: Prompt | PromptView, sharing: str) -> str:
         """What waits on the other side of an exchange, before this spouse reveals."""
         if self.partner is None or prompt.lesson.private:
             return ""
@@ -334,10 +334,10 @@ SHARING_LABELS = dict(Sharing.choices)
 class JournalRow:
     """One prompt and this spouse's answer to it (None if not answered), for a page.
 
-    The prompt comes from the worker's shared copy of the course, so what belongs to one
-    spouse is kept here and never set on the prompt."""
+    The prompt comes from the worker's shared copy of the course, which is frozen: what
+    belongs to one spouse is kept here, beside it."""
 
-    prompt: Prompt
+    prompt: PromptView
     answer: Answer | None
     answer_url: str
     preview: str = ""
@@ -348,7 +348,7 @@ class JournalRow:
     label: str = ""  # who the question is for, when the reader needs telling
 
 
-def may_open(prompt: Prompt, answer: Answer | None, journey) -> bool:
+def may_open(prompt: Prompt | PromptView, answer: Answer | None, journey) -> bool:
     """May this spouse open the question's page? Yes if they answered it before (answers
     to retired or relocked questions stay theirs), or if its lesson is open to them."""
     if answer is not None:

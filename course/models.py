@@ -162,10 +162,11 @@ class LastOpened(models.Model):
         return f"{self.user} last opened {self.lesson_id}"
 
     @classmethod
-    def remember(cls, user, lesson: Lesson) -> None:
-        """One statement: insert, or move the bookmark if it points elsewhere."""
+    def remember(cls, user, lesson) -> None:
+        """One statement: insert, or move the bookmark if it points elsewhere. `lesson`
+        is a Lesson or the worker's copy of one (course.snapshot): only its slug is kept."""
         cls.objects.bulk_create(
-            [cls(user=user, lesson=lesson, opened_at=timezone.now())],
+            [cls(user=user, lesson_id=lesson.slug, opened_at=timezone.now())],
             update_conflicts=True,
             unique_fields=["user"],
             update_fields=["lesson", "opened_at"],

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from accounts.models import Membership
 from course.journey import GateWait, Journey, build_journey, gate_waits, visitor_journey
-from course.models import Completion, Stage, StageOpened
-from course.snapshot import current_outline
+from course.models import Completion, StageOpened
+from course.snapshot import StageView, current_outline
 
 
 def completed_slugs(user) -> set[str]:
     return set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
 
 
-def journey_for(user, stages: list[Stage] | None = None) -> Journey:
+def journey_for(user, stages: tuple[StageView, ...] | None = None) -> Journey:
     """The journey as `user` sees it; visitors get the public view."""
     stages = current_outline() if stages is None else stages
     if not user.is_authenticated:
@@ -42,7 +42,7 @@ def walking_partner(user) -> set[str] | None:
     return set(Completion.objects.filter(user_id=partner_id).values_list("lesson_id", flat=True))
 
 
-def gate_wait(user, stages: list[Stage]) -> GateWait | None:
+def gate_wait(user, stages: tuple[StageView, ...]) -> GateWait | None:
     """Where `user` and their partner, walking together, wait for each other, if they do."""
     theirs = walking_partner(user)
     if theirs is None:

@@ -22,7 +22,7 @@ from accounts.decorators import login_required
 from accounts.downloads import reauthenticate_then_return, requested_download
 from accounts.links import couple_of, partner_of
 from accounts.services import notify_partner
-from course.forms import AnswerFields, SearchForm, answer_form
+from course.forms import AnswerForm, SearchForm
 from course.journal import (
     SHARING_LABELS,
     VERSION_WINDOW,
@@ -68,9 +68,7 @@ def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]
 
 
 def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpResponse:
-    reach = reach_for(request.user, [prompt.slug])
-    fields = AnswerFields.from_form(prompt, answer, form, reach)
-    context = {"prompt": prompt, "answer": answer, "fields": fields, "next": lesson_url}
+    context = {"prompt": prompt, "answer": answer, "form": form, "next": lesson_url}
     return render(request, "course/answer.html", context, status=status)
 
 
@@ -124,13 +122,16 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     lesson_url = prompt.lesson.get_absolute_url() + f"#prompt-{prompt.slug}"
     if request.method == "GET":
         settle_ended_shares([existing])
-        return _answer_page(request, prompt, existing, answer_form(prompt, existing), lesson_url)
+        form = AnswerForm(prompt=prompt, answer=existing, reach=reach_for(request.user, [slug]))
+        return _answer_page(request, prompt, existing, form, lesson_url)
 
     if request.POST.get("writer", str(request.user.pk)) != str(request.user.pk):
         # A page left open by someone who has since been signed out, on a browser where
         # another person signed in: nothing of it may land in this person's journal.
         return JsonResponse({"other_writer": True}, status=403)
-    form = answer_form(prompt, existing, data=request.POST)
+    form = AnswerForm(
+        request.POST, prompt=prompt, answer=existing, reach=reach_for(request.user, [slug])
+    )
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse(

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import login_required
 from accounts.services import notify_partner
-from course.forms import AnswerFields
+from course.forms import AnswerForm
 from course.journal import reach_for, settle_ended_shares
 from course.journey import DONE, LOCKED
 from course.models import Answer, Completion, LastOpened, Lesson
@@ -69,7 +69,10 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         answers = {answer.prompt_id: answer for answer in mine}
         settle_ended_shares(answers.values())
         reach = reach_for(request.user, [p.slug for p in prompts])
-        forms = AnswerFields.for_prompts(prompts, answers, reach)
+        forms = [
+            AnswerForm(prompt=prompt, answer=answers.get(prompt.slug), reach=reach)
+            for prompt in prompts
+        ]
         context["questions"] = list(zip(forms, labels, strict=True))
         if request.session.get("last_lesson") != slug:
             # The session remembers what we last stored, so re-reading costs no write.
