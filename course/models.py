@@ -176,7 +176,7 @@ class LastOpened(models.Model):
 class Sharing(models.TextChoices):
     PRIVATE = "private", "Private: only me"
     SHARED = "shared", "Shared with my spouse"
-    WHEN_BOTH = "when_both", "Shared when we have both answered"
+    WHEN_BOTH = "when_both", "Shared when we have both shared ours"
 
 
 def _shared_with_link():

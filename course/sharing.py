@@ -6,7 +6,7 @@ with, and nothing else says "shared". So, in words:
 
 - you see everything of your own;
 - your spouse sees what you shared *with your link*: an answer whose `shared_with` is the
-  couple the two of you are in now. An answer shared "when we have both answered" shows
+  couple the two of you are in now. An answer shared "when we have both shared ours" shows
   only once your spouse has shared their own answer to that question with the same link
   (shared, or when-both): an exchange, never one-sided;
 - a check-in's scores show when it is shared with the link, its note only if the note is
