@@ -170,6 +170,23 @@ class MarkForm(forms.Form):
         max_length=OUTCOME_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # When the page was drawn, the commitment was last marked at this moment (empty:
+    # never): a mark from a tab that is out of date is refused, not saved over.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_commitment(cls, commitment, data=None) -> "MarkForm":
+        """The form as the page offers it: starting from the stored mark and note, so
+        changing how it went never silently empties the note written before."""
+        initial = {"seen": mark_stamp(commitment)}
+        if commitment.status in ("kept", "not_kept"):
+            initial |= {"outcome": commitment.status, "note": commitment.outcome_note}
+        form = cls(data, initial=initial)
+        return form
+
+
+def mark_stamp(commitment) -> str:
+    return commitment.marked_at.isoformat() if commitment.marked_at else ""
 
 
 class AgreementForm(forms.Form):

@@ -102,13 +102,29 @@ def withdraw_proposal(*, proposer, commitment: Commitment) -> None:
         commitment.delete()
 
 
-def mark_commitment(*, author, commitment: Commitment, kept: bool, note: str = "") -> Commitment:
-    """The author says how it went. Marking again corrects an earlier mark."""
+class MarkedMeanwhile(CommitmentRefused):
+    """Marked (in another tab or device) since the page sending this mark was drawn."""
+
+
+def mark_commitment(
+    *, author, commitment: Commitment, kept: bool, note: str = "", seen=None
+) -> Commitment:
+    """The author says how it went. Marking again corrects an earlier mark.
+
+    `seen` is when the page sending this saw it last marked (None: not checked; "" for
+    never): a mark made since is not saved over, so no note is silently replaced."""
     with transaction.atomic():
         commitment = _locked(commitment)
         if commitment.author_id != author.pk:
             raise CommitmentRefused(
                 "Only the person who made a commitment can mark it kept or not kept."
+            )
+        stamp = commitment.marked_at.isoformat() if commitment.marked_at else ""
+        if seen is not None and seen != stamp:
+            raise MarkedMeanwhile(
+                "This was marked in another tab or device after this page was opened. "
+                "What is saved now is shown below; your words are still in the form. "
+                "Save again to replace it with them."
             )
         if commitment.status not in (Status.OPEN, Status.KEPT, Status.NOT_KEPT):
             raise CommitmentRefused("Accept this commitment first; then you can mark it.")

@@ -758,3 +758,36 @@ def test_the_note_field_says_who_can_read_the_note(couple):
         response = browser.get(f"/commitments/{commitment.pk}/")
         assert response.status_code == 200
         assert reach in response.content.decode()
+
+
+def test_marking_from_a_stale_tab_does_not_write_over_the_first_note(alice):
+    """Two tabs on one commitment: the first marks it kept with a note; the second,
+    opened before, marks it not kept with another. The second must not silently replace
+    the first note; it is shown what changed, with its own words kept."""
+    made = make_commitment(author=alice, text="Text at 5:40.", due_on=today())
+    first_tab, second_tab = signed_in(alice), signed_in(alice)
+    url = f"/commitments/{made.pk}/"
+    form = second_tab.get(url).content.decode()
+    seen = re.search(r'<input type="hidden" name="seen"(?: value="([^"]*)")?', form)[1] or ""
+    first_tab.get(url)
+
+    first_tab.post(url + "mark/", {"outcome": "kept", "note": "NOTE-A I texted at 5:40."})
+    response = second_tab.post(
+        url + "mark/", {"outcome": "not_kept", "note": "NOTE-B forgot on Friday.", "seen": seen}
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "NOTE-B forgot on Friday." in page  # their words, still in the form
+    assert "NOTE-A I texted at 5:40." in page  # and what is stored now
+    made.refresh_from_db()
+    assert made.outcome_note == "NOTE-A I texted at 5:40." and made.status == "kept"
+
+
+def test_changing_how_it_went_starts_from_the_note_already_written(alice):
+    made = make_commitment(author=alice, text="Walk after dinner.", due_on=today())
+    mark_commitment(author=alice, commitment=made, kept=False, note="Rained all week.")
+
+    page = signed_in(alice).get(f"/commitments/{made.pk}/").content.decode()
+
+    assert re.search(r"<textarea[^>]*>\s*Rained all week.</textarea>", page)

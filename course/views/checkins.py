@@ -21,7 +21,7 @@ from accounts import notices
 from accounts.decorators import login_required
 from accounts.links import partner_of
 from course import commitments as promises
-from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
+from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm, mark_stamp
 from course.checkins import (
     Sharing,
     delete_checkin,
@@ -258,7 +258,11 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "course/checkins/commitment.html",
-        {"commitment": found, "form": MarkForm(), "today": timezone.localdate()},
+        {
+            "commitment": found,
+            "form": MarkForm.for_commitment(found),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -279,7 +283,20 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
             commitment=found,
             kept=form.cleaned_data.get("outcome") == "kept",
             note=form.cleaned_data.get("note", ""),
+            seen=request.POST.get("seen"),  # absent: a form from before this check
         )
+    except promises.MarkedMeanwhile as meanwhile:
+        # Their words stay in the form, now based on what is stored, beside it.
+        found.refresh_from_db()
+        data = request.POST.copy()
+        data["seen"] = mark_stamp(found)
+        context = {
+            "commitment": found,
+            "form": MarkForm(data),
+            "today": timezone.localdate(),
+            "meanwhile": str(meanwhile),
+        }
+        return render(request, "course/checkins/commitment.html", context, status=409)
     except promises.CommitmentRefused as refused:
         return _refused(request, found, str(refused))
     messages.success(
