@@ -330,6 +330,8 @@ def http_table(results: list[Result]) -> tuple[str, list[str]]:
         )
         if r.errors:
             missed.append(f"{r.label}: {r.errors} errors")
+        if not r.requests:  # no latency to judge: never a pass
+            missed.append(f"{r.label}: no request finished")
         if r.target.goal_ratio is not None and ratio < r.target.goal_ratio:
             missed.append(f"{r.label}: {ratio:.2f}x signed-in bare < {r.target.goal_ratio:g}x")
         if r.target.goal_p99_ms is not None and r.p99_ms > r.target.goal_p99_ms:
