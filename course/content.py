@@ -331,11 +331,11 @@ def render_lessons(lessons: Sequence[Lesson]) -> None:
     each had been read (and so rendered) one by one. Lessons already rendered are skipped.
 
     Worker processes pay for themselves from PARALLEL_FROM lessons on. Measured with
-    bench/sync_bench.py (1,000 generated lessons) on 2 cores: rendering in this process
-    took 7.1 s of CPU, so a first sync of about 7 s against the goal of 5 s; with the pool
-    the same work took 1.0 s here and 6.9 s across two workers (their start included),
-    about 4.5 s from start to end. Below 100 lessons starting the workers costs more than
-    they save.
+    bench/sync_bench.py (1,000 generated lessons, two runs each, CPU time because the
+    2-core machine was shared): a first sync rendering in this process took 5.5-7.1 s of
+    CPU, over its goal of 5 s; with the pool it took 0.8-1.0 s here and 5.0-6.9 s split
+    between two workers (their start included), about 3.3-4.5 s on two idle cores. Below
+    100 lessons starting the workers costs more than they save.
     """
     lessons = [lesson for lesson in lessons if "parts_html" not in lesson.__dict__]
     jobs = [(lesson.parts, [prompt.text for prompt in lesson.prompts]) for lesson in lessons]
