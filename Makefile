@@ -108,8 +108,12 @@ check: $(VENV)/.installed-dev
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each with its own test database and
+# browser; `make pytest TEST_WORKERS=0` runs it in this one process.
+TEST_WORKERS ?= 2
+
 pytest: install-dev
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test: install-dev lint check pytest
 

@@ -43,7 +43,6 @@ import math
 import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -270,17 +269,18 @@ class _Source:
         return self.meta_lines.get(key, 1)
 
 
-_markdown = threading.local()
+def new_converter() -> markdown.Markdown:
+    """A Markdown converter for one caller to reuse: building one costs about a third of
+    converting a lesson's part (0.3 ms against 1 ms, measured on content/), so whoever
+    renders many texts passes the same one to each call. Not shared between threads."""
+    return markdown.Markdown(**MARKDOWN_OPTIONS)
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, converter: markdown.Markdown | None = None) -> str:
     """Markdown to sanitised HTML, with anchors on headings and lesson links resolved."""
     text = LESSON_LINK.sub(lambda m: "](" + LESSON_URL.format(id=m["id"]) + ")", text)
-    # Building a Markdown instance costs about as much as converting a short text, so
-    # each thread keeps one and resets it between texts.
-    converter = getattr(_markdown, "converter", None)
     if converter is None:
-        converter = _markdown.converter = markdown.Markdown(**MARKDOWN_OPTIONS)
+        converter = new_converter()
     html = converter.reset().convert(text)
     return nh3.clean(
         html,
@@ -291,9 +291,9 @@ def render_markdown(text: str) -> str:
     )
 
 
-def render_inline(text: str) -> str:
+def render_inline(text: str, converter: markdown.Markdown | None = None) -> str:
     """A single line of Markdown (a question) without the surrounding paragraph."""
-    html = render_markdown(text).strip()
+    html = render_markdown(text, converter).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
@@ -302,11 +302,15 @@ def render_inline(text: str) -> str:
 HEADING_ID = re.compile(r'(<h[2-4] id=")([^"]+)(")')
 
 
-def render_parts(parts: Sequence[Part]) -> list[dict[str, str]]:
+def render_parts(
+    parts: Sequence[Part], converter: markdown.Markdown | None = None
+) -> list[dict[str, str]]:
     """The parts as the database keeps them: each part's HTML with its kind, role, title.
 
     Each part is rendered on its own, so the heading anchors Markdown gives are made
     unique across the lesson here (two parts may both hold "### What helps")."""
+    if converter is None:
+        converter = new_converter()
     used: set[str] = set()
 
     def unique(match: re.Match) -> str:
@@ -323,7 +327,7 @@ def render_parts(parts: Sequence[Part]) -> list[dict[str, str]]:
             "role": part.role,
             "title": part.title,
             "agreement": part.agreement,
-            "html": HEADING_ID.sub(unique, render_markdown(part.markdown)),
+            "html": HEADING_ID.sub(unique, render_markdown(part.markdown, converter)),
         }
         for part in parts
     ]
@@ -334,12 +338,19 @@ def render_lessons(lessons: Sequence[Lesson]) -> None:
 
     Afterwards `lesson.parts_html` and each `prompt.text_html` are ready, exactly as if
     each had been read (and so rendered) one by one. Lessons already rendered are skipped.
+
+    Worker processes pay for themselves from PARALLEL_FROM lessons on. Measured with
+    bench/sync_bench.py (1,000 generated lessons, two runs each, CPU time because the
+    2-core machine was shared): a first sync rendering in this process took 5.5-7.1 s of
+    CPU, over its goal of 5 s; with the pool it took 0.8-1.0 s here and 5.0-6.9 s split
+    between two workers (their start included), about 3.3-4.5 s on two idle cores. Below
+    100 lessons starting the workers costs more than they save.
     """
     lessons = [lesson for lesson in lessons if "parts_html" not in lesson.__dict__]
     jobs = [(lesson.parts, [prompt.text for prompt in lesson.prompts]) for lesson in lessons]
     workers = min(os.process_cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        rendered = [_render_lesson(job) for job in jobs]
+        rendered = _render_batch(jobs)
     else:
         rendered = _render_in_processes(jobs, workers)
     for lesson, (parts_html, prompt_html) in zip(lessons, rendered, strict=True):
@@ -349,23 +360,32 @@ def render_lessons(lessons: Sequence[Lesson]) -> None:
             prompt.__dict__["text_html"] = html
 
 
-def _render_lesson(job: tuple[list[Part], list[str]]) -> tuple[list[dict[str, str]], list[str]]:
-    parts, questions = job
-    return render_parts(parts), [render_inline(text) for text in questions]
+Job = tuple[list[Part], list[str]]  # a lesson's parts and its questions' text
+Rendered = tuple[list[dict[str, str]], list[str]]  # their HTML
 
 
-def _render_in_processes(
-    jobs: list[tuple[list[Part], list[str]]], workers: int
-) -> list[tuple[list[dict[str, str]], list[str]]]:
+def _render_batch(jobs: Sequence[Job]) -> list[Rendered]:
+    """Render lessons one after another with one converter (see `new_converter`)."""
+    converter = new_converter()
+    return [
+        (render_parts(parts, converter), [render_inline(text, converter) for text in questions])
+        for parts, questions in jobs
+    ]
+
+
+def _render_in_processes(jobs: list[Job], workers: int) -> list[Rendered]:
+    # Four batches a worker, so a slow one does not leave the others idle at the end.
+    size = len(jobs) // (workers * 4) + 1
+    batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     # spawn, not fork: the caller may hold database connections and threads.
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(_render_lesson, jobs, chunksize=len(jobs) // (workers * 4) + 1))
+            return [each for batch in pool.map(_render_batch, batches) for each in batch]
     except BrokenProcessPool:
         # The workers could not start (say, the main script cannot be imported again).
         # Rendering is pure, so doing it here gives the same HTML, only later.
-        return [_render_lesson(job) for job in jobs]
+        return _render_batch(jobs)
 
 
 def load_course(root: Path) -> Course:

@@ -59,10 +59,74 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def content(db):
-    """The real lessons from content/, mirrored into the test database."""
+def sync_content() -> None:
     call_command("sync_content", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session")
+def synced_course(django_db_setup, django_db_blocker):
+    """The rows `sync_content` makes from content/, synced once per test session.
+
+    Rendering the lessons' Markdown is most of a sync's cost, and some 200 tests ask for
+    the content: syncing in each of them took about a fifth of the suite's CPU time. So
+    the `content` fixture copies these rows into each test instead of syncing again.
+    This sync runs in a transaction that is rolled back: every test still starts from an
+    empty database, as before."""
+    from django.conf import settings
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        sync_content()
+        rows = {model: list(model.objects.order_by("pk").values()) for model in course_models()}
+        transaction.set_rollback(True)
+    return settings.CONTENT_DIR, rows
+
+
+def course_models():
+    """What sync_content writes, each model after the ones it points at."""
+    from course.models import ContentRevision, Lesson, Prompt, Stage
+
+    return (ContentRevision, Stage, Lesson, Prompt)
+
+
+def load_course_rows(rows) -> None:
+    """Write the synced rows again with new primary keys (as a sync would make them),
+    pointing each lesson and prompt at its new stage and lesson; the revision gets a new
+    token, as every sync that changes the course does, so no worker's copy is reused."""
+    from uuid import uuid4
+
+    from course.models import ContentRevision, Lesson, Stage
+
+    new_pks: dict[str, dict[int, int]] = {"stage_id": {}, "lesson_id": {}}
+    for model in course_models():
+        made = []
+        for row in rows[model]:
+            values = {name: value for name, value in row.items() if name != "id"}
+            for name in new_pks.keys() & values.keys():
+                values[name] = new_pks[name][values[name]]
+            if model is ContentRevision:
+                values["token"] = uuid4().hex
+            made.append(model(**values))
+        model.objects.bulk_create(made)
+        if model in (Stage, Lesson):
+            key = "stage_id" if model is Stage else "lesson_id"
+            new_pks[key] = {
+                row["id"]: row_made.pk for row, row_made in zip(rows[model], made, strict=True)
+            }
+
+
+@pytest.fixture
+def content(db, synced_course, settings):
+    """The real lessons from content/, mirrored into the test database: the rows of the
+    session's one sync (see `synced_course`), or a sync of its own if this test's
+    CONTENT_DIR is not the one the session synced."""
+    from course.models import Lesson
+
+    synced_dir, rows = synced_course
+    if synced_dir != settings.CONTENT_DIR or Lesson.objects.exists():
+        sync_content()
+    else:
+        load_course_rows(rows)
 
 
 def make_person(name: str, email: str | None = None):

@@ -482,3 +482,38 @@ def test_the_migration_keeps_each_lessons_html_as_its_shared_part(transactional_
     assert lesson.parts == [{"kind": "shared", "role": "", "title": "", "html": "<p>Kept.</p>"}]
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def columns(model, parent: str) -> list[str]:
+    """Every column of the model but its id, with its parent named by slug, not by id."""
+    ids = ("id", f"{parent}_id")
+    names = [field.attname for field in model._meta.concrete_fields if field.attname not in ids]
+    return [*names, f"{parent}__slug"]
+
+
+def course_rows() -> list[tuple]:
+    """Every column sync_content writes, with rows in slug order."""
+    return [
+        *Stage.objects.order_by("slug").values_list(
+            "slug", "title", "order", "description", "retired_at"
+        ),
+        *Lesson.objects.order_by("slug").values_list(*columns(Lesson, "stage")),
+        *Prompt.objects.order_by("slug").values_list(*columns(Prompt, "lesson")),
+    ]
+
+
+def test_the_content_fixture_holds_exactly_what_sync_content_makes(content):
+    # Tests take content/ as rows copied from one sync per session (tests/conftest.py);
+    # they must be the rows a sync of their own would have made.
+    from course.models import ContentRevision
+
+    copied = course_rows()
+    first_token = ContentRevision.objects.get().token
+    for model in (Prompt, Lesson, Stage, ContentRevision):
+        model.objects.all().delete()
+
+    sync()
+
+    assert copied == course_rows()
+    assert len(copied) == 3 + Lesson.objects.count() + Prompt.objects.count() > 3
+    assert first_token != ContentRevision.objects.get().token != ""
