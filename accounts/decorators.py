@@ -3,9 +3,10 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required as django_login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, JsonResponse
 
-from accounts.kept_words import words_kept_page
+from accounts.kept_words import page_sent_from, words_in, words_kept_page
 
 SIGNED_OUT = "You have been signed out. Sign in again to save; your words are kept."
 
@@ -23,9 +24,10 @@ def login_required(view):
     - A signed-out request asking for JSON gets 401 JSON. A script cannot sign in, and
       `fetch` follows the redirect to the sign-in page, which answers 200: journal
       autosave once took that for a save and dropped the writer's words.
-    - A signed-out form (POST) gets a page with its words (401), and a link to sign in
-      that returns to the page the form was on: the redirect dropped the words, and then
-      landed on an address that only takes forms (405).
+    - A signed-out form (POST) with words in it gets a page showing them (401), and a
+      link to sign in that returns to the page the form was on: the redirect dropped
+      the words. A form without words is sent to sign in, then back to its page: the
+      redirect used to land on the address the form posts to, which answered 405.
     Pages (GET) still get Django's redirect."""
     redirecting = django_login_required(view)
 
@@ -34,8 +36,10 @@ def login_required(view):
         if not request.user.is_authenticated:
             if wants_json(request):
                 return JsonResponse({"error": SIGNED_OUT, "signed_out": True}, status=401)
-            if request.method == "POST":
+            if request.method == "POST" and words_in(request):
                 return words_kept_page(request, signed_out=True, status=401)
+            if request.method == "POST":
+                return redirect_to_login(page_sent_from(request))
         return redirecting(request, *args, **kwargs)
 
     return wrapper
