@@ -422,11 +422,9 @@ def read_texts(user, rows: list[JournalRow], stage=None) -> None:
     """The texts of `user`'s answers in these rows (all of a `stage`'s, if one is named),
     read in one query, onto the answers."""
     answers = {row.answer.pk: row.answer for row in rows if row.answer is not None}
-    if not answers:
-        return
     found = Answer.objects.of(user)
     if stage is not None:
         found = found.filter(prompt__lesson__stage=stage)
-    for pk, text in found.values_list("pk", "text"):
-        if pk in answers:
-            answers[pk].text = text
+    texts = dict(found.values_list("pk", "text"))
+    for pk, answer in answers.items():
+        answer.text = texts.get(pk, "")
