@@ -18,7 +18,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -357,13 +357,59 @@ def may_open(prompt: Prompt | PromptView, answer: Answer | None, journey) -> boo
     return not prompt.retired_at and state is not None and state.is_readable
 
 
-def journal_rows(user) -> tuple[dict, list[JournalRow]]:
+@dataclass
+class StageTab:
+    """One stage in the journal's navigation: how many of its questions are answered."""
+
+    stage: object
+    answered: int
+    total: int
+    url: str
+    current: bool = False
+
+
+def stage_tabs(stages: dict, chosen) -> list[StageTab]:
+    """The journal's stages as links, with counts, from `journal_rows`' grouping."""
+    journal_url = reverse("journal:index")
+    tabs = []
+    for stage, lessons in stages.items():
+        rows = [row for lesson_rows in lessons.values() for row in lesson_rows]
+        answered = sum(1 for row in rows if row.answer and row.answer.written)
+        url = f"{journal_url}?stage={stage.slug}"
+        tabs.append(StageTab(stage, answered, len(rows), url, stage == chosen))
+    return tabs
+
+
+def stage_to_show(stages: dict, rows: list[JournalRow], asked: str):
+    """The stage the journal opens at: the one asked for (?stage=), else the stage of the
+    answer saved last (where the writer left off), else the first."""
+    for stage in stages:
+        if stage.slug == asked:
+            return stage
+    answered = [row for row in rows if row.answer]
+    if answered:
+        latest = max(answered, key=lambda row: row.answer.updated_at)
+        return latest.prompt.lesson.stage
+    return next(iter(stages), None)
+
+
+def journal_rows(user, *, texts: bool = True) -> tuple[dict, list[JournalRow]]:
     """Every current prompt, and every prompt `user` answered even if it has left the
     course, as rows in course order: grouped {stage: {lesson: [JournalRow]}}, and as one
     list. One query for the answers, and one more only when some answered prompt is no
-    longer in the course."""
+    longer in the course.
+
+    `texts=False` leaves the answers' text unread (each answer still knows, as
+    `written`, whether it holds any): decrypting and building 200 whole answers was half
+    the time of a journal page that shows one stage (bench/profile_page.py). Read the
+    texts of the rows a page shows with `read_texts`."""
     journal_url = reverse("journal:index")
-    answers = {answer.prompt_id: answer for answer in Answer.objects.of(user)}
+    answers = Answer.objects.of(user).annotate(
+        written=ExpressionWrapper(~Q(text=""), output_field=BooleanField())
+    )
+    if not texts:
+        answers = answers.only(*UNREAD_FIELDS)
+    answers = {answer.prompt_id: answer for answer in answers}
     settle_ended_shares(answers.values())
     course = current_course()
     prompts = course.prompts()
@@ -376,3 +422,19 @@ def journal_rows(user) -> tuple[dict, list[JournalRow]]:
         stages.setdefault(prompt.lesson.stage, {}).setdefault(prompt.lesson, []).append(row)
         rows.append(row)
     return stages, rows
+
+
+# What a journal page reads of every answer before it knows which ones it shows.
+UNREAD_FIELDS = ("author_id", "prompt_id", "version", "sharing", "shared_with_id", "updated_at")
+
+
+def read_texts(user, rows: list[JournalRow], stage=None) -> None:
+    """The texts of `user`'s answers in these rows (all of a `stage`'s, if one is named),
+    read in one query, onto the answers."""
+    answers = {row.answer.pk: row.answer for row in rows if row.answer is not None}
+    found = Answer.objects.of(user)
+    if stage is not None:
+        found = found.filter(prompt__lesson__stage=stage)
+    texts = dict(found.values_list("pk", "text"))
+    for pk, answer in answers.items():
+        answer.text = texts.get(pk, "")

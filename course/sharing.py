@@ -30,7 +30,7 @@ by every worker.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 
 from accounts.models import Membership
 
@@ -86,6 +86,17 @@ class AnswerQuerySet(models.QuerySet):
             return self.none()
         return self.offered_to(viewer).filter(
             Q(sharing=SHARED) | Q(self._partner_exchanged(viewer))
+        )
+
+    def offered_and_readable(self, viewer):
+        """`offered_to(viewer)`, each row marked `readable`: True for the rows of
+        `shared_by_partner_with(viewer)`, False for those of `waiting_for(viewer)`. One
+        query where /us/ made two: building these queries was most of its time."""
+        if not viewer.is_authenticated:
+            return self.none()
+        readable = Q(sharing=SHARED) | Q(self._partner_exchanged(viewer))
+        return self.offered_to(viewer).annotate(
+            readable=ExpressionWrapper(readable, output_field=models.BooleanField())
         )
 
     def waiting_for(self, viewer):

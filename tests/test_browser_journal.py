@@ -154,3 +154,40 @@ def test_unsaved_words_are_offered_back_only_to_their_writer(
     sign_in(page, live_server, alice.email)
     page.goto(live_server.url + first_lesson.get_absolute_url())
     expect(page.get_by_text("This browser kept unsaved writing")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_the_journal_shows_one_stage_and_the_others_are_a_keypress_away(
+    page, live_server, alice, content, size
+):
+    from tests.factories import answer
+
+    honesty = Lesson.objects.filter(stage__slug="honesty").order_by("order").first()
+    safety = Lesson.objects.filter(stage__slug="safety").order_by("order").first()
+    answer(alice, honesty.prompts.order_by("order").first().slug, "Written in the first stage.")
+    answer(alice, safety.prompts.order_by("order").first().slug, "Written most recently.")
+    page.set_viewport_size(size)
+    sign_in(page, live_server, alice.email)
+
+    response = page.goto(live_server.url + "/journal/")
+    assert response.status == 200
+    stages = page.get_by_role("navigation", name="Stages of your journal")
+    current = stages.locator("[aria-current=page]")
+    expect(current).to_have_text(re.compile(r"^Safety\s+1 of \d+ answered$"))
+    expect(page.get_by_role("heading", name="Safety", level=2)).to_be_visible()
+    expect(page.get_by_text("Written most recently.")).to_be_visible()
+    expect(page.get_by_text("Written in the first stage.")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+
+    stages.get_by_role("link", name=re.compile("^Honesty")).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/journal/\?stage=honesty$"))
+    expect(current).to_have_text(re.compile(r"^Honesty\s+1 of \d+ answered$"))
+    expect(page.get_by_text("Written in the first stage.")).to_be_visible()
+    expect(page.get_by_text("Written most recently.")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_label("Search your answers").fill("written")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="2 answers found")).to_be_visible()

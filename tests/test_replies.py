@@ -186,3 +186,63 @@ def test_a_share_withdrawn_before_the_partner_looked_takes_its_notice_with_it(al
         # While one answer is still shared, the notice is still true.
         still_true = slug == first
         assert ("shared an answer with you" in bobs.get("/").content.decode()) is still_true
+
+
+def test_every_page_of_ours_takes_as_many_queries_with_many_rows_as_with_few(alice, bob, content):
+    """/us/ (and its later pages), check-ins, commitments and home: the same queries with
+    one of everything as with many shared answers, replies, check-ins and commitments."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.links import couple_of
+    from course.commitments import make_commitment
+    from course.models import SELF_FIELDS, SPOUSE_FIELDS, CheckIn, Commitment, Prompt
+
+    link(alice, bob)
+    prompts = list(Prompt.objects.current().values_list("slug", flat=True))
+    mine = answer(alice, prompts[0], f"{SHARED} 0", sharing="shared")
+    answer(bob, prompts[0], "Bob's answer 0", sharing="when_both")
+    bob_browser = signed_in(bob)
+    bob_browser.post(f"/us/answers/{mine.pk}/reply/", {"kind": "thanks"})
+    for user in (alice, bob):
+        make_commitment(author=user, text="One step.", due_on=timezone.localdate(), shared=True)
+    browser = signed_in(alice)
+    urls = ("/us/", "/us/?page=2", "/check-ins/", "/commitments/", "/")
+    for url in urls:
+        browser.get(url)  # first visits write once (the home page's stage bookkeeping)
+    few = {url: _queries(browser, url) for url in urls}
+
+    for n, slug in enumerate(prompts[1:], start=1):
+        shared = answer(alice, slug, f"{SHARED} {n}", sharing="shared")
+        answer(bob, slug, f"Bob's answer {n}", sharing="when_both" if n % 2 else "shared")
+        for _ in range(2):
+            bob_browser.post(f"/us/answers/{shared.pk}/reply/", {"kind": "words", "text": "Yes."})
+    today = timezone.localdate()
+    for user in (alice, bob):
+        CheckIn.objects.bulk_create(
+            CheckIn(
+                author=user,
+                taken_on=today - timedelta(days=day),
+                shared_with=couple_of(user),
+                note="n",
+                **dict.fromkeys(SELF_FIELDS + SPOUSE_FIELDS, 3),
+            )
+            for day in range(60)
+        )
+        Commitment.objects.bulk_create(
+            Commitment(
+                author=user,
+                text=f"Step {n}.",
+                due_on=today + timedelta(days=n),
+                shared_with=couple_of(user),
+            )
+            for n in range(40)
+        )
+    assert len(prompts) > 20 and Reply.objects.count() > 40
+
+    assert {url: _queries(browser, url) for url in urls} == few
+    older = browser.get("/us/?page=2")
+    assert older.status_code == 200
+    assert "Older shares" in browser.get("/us/").content.decode()
+    assert "Newer shares" in older.content.decode()

@@ -33,10 +33,13 @@ from course.journal import (
     journal_rows,
     may_open,
     reach_for,
+    read_texts,
     render_answer,
     restore_version,
     save_answer,
     settle_ended_shares,
+    stage_tabs,
+    stage_to_show,
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.progress import journey_for
@@ -253,30 +256,41 @@ def restore(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 @login_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
+    """One stage at a time (?stage=), the others a link away with their counts; a search
+    lists the matches from every stage. Per-row work is done only for the rows shown:
+    drawing all 200 rows of a full journal was most of its time (bench/profile_page.py)."""
     search = SearchForm(request.GET or None)
-    stages, rows = journal_rows(request.user)
+    stages, rows = journal_rows(request.user, texts=False)
     stages = journal_for(request.user.role, stages)
-    journey = journey_for(request.user)
-    for row in rows:
-        row.can_open = may_open(row.prompt, row.answer, journey)
     results = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
+        read_texts(request.user, rows)
         needle = search.cleaned_data["q"].strip().casefold()
         results = [row for row in rows if row.answer and needle in row.answer.text.casefold()]
-    # Worked out here once per row rather than by filters in the template, which was
-    # most of the time of a journal with 200 answers (bench/profile_page.py).
-    for row in rows:
+        shown = results
+        chosen = None
+    else:
+        chosen = stage_to_show(stages, rows, request.GET.get("stage", ""))
+        shown = [row for lesson in stages.get(chosen, {}).values() for row in lesson]
+        read_texts(request.user, shown, chosen)
+    journey = journey_for(request.user)
+    # Worked out here once per row rather than by filters in the template.
+    for row in shown:
+        row.can_open = may_open(row.prompt, row.answer, journey)
         if row.answer:
             row.preview = first_lines(row.answer.text)
             row.saved_on = _day_label(row.answer.updated_at)
             row.sharing_label = SHARING_LABELS.get(row.answer.current_sharing, "")
+    tabs = stage_tabs(stages, chosen)
     return render(
         request,
         "course/journal.html",
         {
-            "stages": stages,
-            "answered": sum(1 for row in rows if row.answer and row.answer.text.strip()),
+            "tabs": tabs,
+            "stage": chosen,
+            "lessons": stages.get(chosen, {}),
+            "answered": sum(tab.answered for tab in tabs),
             "search": search,
             "results": results,
             "download_url": requested_download(request),

@@ -9,9 +9,12 @@ progress (`User.progress_shown`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -92,7 +95,8 @@ def us(request: HttpRequest) -> HttpResponse:
             "accounts/us_unlinked.html",
             {"pending": pending, "invite_form": InviteForm(), "code_form": CodeForm()},
         )
-    return render(request, "course/us.html", our_journey(request.user, partner))
+    context = our_journey(request.user, partner, page=request.GET.get("page"))
+    return render(request, "course/us.html", context)
 
 
 @login_required
@@ -122,16 +126,26 @@ def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
     partner = partner_of(request.user)
     if partner is None:
         return redirect("us:index")
-    context = our_journey(request.user, partner)
+    context = our_journey(request.user, partner, showing=answer_id)
     for row in context["shared"]:
-        if row["conversation"] and row["conversation"].pk == answer_id:
+        if answer_id in row["answer_ids"]:
             row["reply_form"] = form
     return render(request, "course/us.html", context, status=400)
 
 
-def our_journey(user, partner) -> dict:
+# Conversations on one page of /us/: drawing all of them (67 in the benchmark's couple,
+# each with both answers and a reply form) was most of the page's time.
+CONVERSATIONS_A_PAGE = 10
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict:
     """Both spouses' progress (the partner's as they chose to show it), the answers
-    shared between them and trust over time, in a fixed number of queries."""
+    shared between them and trust over time, in a fixed number of queries.
+
+    The shared answers come newest first (the latest share or reply), a page of
+    CONVERSATIONS_A_PAGE at a time: `page` is the page asked for, or `showing` an answer
+    whose page to show. Only the answers and replies on that page are read whole."""
     course = current_course()
     stages = course.stages
     done: dict[int, set[str]] = {user.pk: set(), partner.pk: set()}
@@ -142,43 +156,51 @@ def our_journey(user, partner) -> dict:
     mine = build_journey(stages, done[user.pk])
 
     # Mine as the partner is offered them: the same rule that decides what they see.
-    my_shared = {a.prompt_id: a for a in Answer.objects.offered_to(partner)}
-    offered = dict(Answer.objects.offered_to(user).values_list("prompt_id", "sharing"))
-    their_shared = {a.prompt_id: a for a in Answer.objects.shared_by_partner_with(user)}
-    waiting = set(Answer.objects.waiting_for(user).values_list("prompt_id", flat=True))
-    slugs = set(my_shared) | set(their_shared) | waiting
+    my_shared = {a.prompt_id: a for a in Answer.objects.offered_to(partner).defer("text")}
+    # Theirs offered to me: readable now, or waiting for mine (their text is never read).
+    theirs_offered = list(Answer.objects.offered_and_readable(user).defer("text"))
+    offered = {a.prompt_id: a.sharing for a in theirs_offered}
+    their_shared = {a.prompt_id: a for a in theirs_offered if a.readable}
+    waiting = {a.prompt_id: a.shared_at for a in theirs_offered if not a.readable}
+    slugs = set(my_shared) | set(their_shared) | set(waiting)
     # Replies only under answers both can read: mine the partner can read, theirs.
-    readable_by_both = [a.pk for a in their_shared.values()] + [
+    readable_by_both = {a.pk for a in their_shared.values()} | {
         a.pk for a in my_shared.values() if a.sharing == Sharing.SHARED or a.prompt_id in offered
-    ]
-    replies = replies_for(user, readable_by_both)
+    }
+    # The latest reply under each answer of the two (kept below only if both can read it).
+    last_reply = dict(
+        Reply.objects.visible_to(user)
+        .values("answer_id")
+        .annotate(last=Max("created_at"))
+        .values_list("answer_id", "last")
+    )
     # The prompts come from the worker's shared copy of the course: each spouse's part is
     # kept in the row, never set on the prompt.
     shared = []
     for prompt in course.prompts_with(slugs):
         my_answer = my_shared.get(prompt.slug)
+        their_answer = their_shared.get(prompt.slug)
+        answers = [a for a in (my_answer, their_answer) if a and a.pk in readable_by_both]
+        moments = [a.shared_at or a.updated_at for a in (my_answer, their_answer) if a]
+        moments += [last_reply[a.pk] for a in answers if a.pk in last_reply]
+        moments += [waiting[prompt.slug]] if waiting.get(prompt.slug) else []
         shared.append(
             {
                 "prompt": prompt,
                 "mine": my_answer,
-                "my_sharing": SHARING_LABELS.get(my_answer.sharing, "") if my_answer else "",
-                "my_reach": who_can_read(
-                    my_answer.sharing,
-                    partner,
-                    partner_offered=prompt.slug in offered,
-                    private_lesson=False,
-                )
-                if my_answer
-                else "",
-                "theirs": their_shared.get(prompt.slug),
+                "theirs": their_answer,
                 "waiting": prompt.slug in waiting,
+                "answer_ids": [a.pk for a in answers],
+                "conversation": answers[0] if len(answers) == 1 else their_answer or None,
+                "latest": max(moments, default=EARLIEST),
             }
         )
-    for row in shared:
-        answers = [a for a in (row["mine"], row["theirs"]) if a and a.pk in readable_by_both]
-        row["conversation"] = answers[0] if len(answers) == 1 else row["theirs"] or None
-        row["replies"] = [r for a in answers for r in replies.get(a.pk, [])]
-        row["replies"].sort(key=lambda r: r.created_at)
+    shared.sort(key=lambda row: row["latest"], reverse=True)
+    if showing is not None:
+        at = next((n for n, row in enumerate(shared) if showing in row["answer_ids"]), 0)
+        page = at // CONVERSATIONS_A_PAGE + 1
+    conversations = Paginator(shared, CONVERSATIONS_A_PAGE).get_page(page)
+    _read_conversations(user, partner, conversations.object_list, offered)
     walking = user.membership.walk_together and partner.membership.walk_together
     return {
         "partner": partner,
@@ -187,7 +209,8 @@ def our_journey(user, partner) -> dict:
         "progress_shown_label": PROGRESS_SHOWN[user.progress_shown].format(
             name=partner.display_name
         ),
-        "shared": shared,
+        "shared": conversations.object_list,
+        "conversations": conversations,
         "waiting_for_me": [row for row in shared if row["waiting"]],
         "proposals_for_me": Commitment.objects.filter(
             author=user, status=Commitment.Status.PROPOSED
@@ -199,3 +222,35 @@ def our_journey(user, partner) -> dict:
         "walking_together": walking,
         **our_trust(user, partner),
     }
+
+
+def _read_conversations(user, partner, rows, offered: dict) -> None:
+    """The texts, the reach and the replies of the conversations on this page only:
+    two queries, however many there are. The texts are read through the access rule
+    again, so an answer unshared a moment ago shows nothing, and every answer gets its
+    text here: none is left to be loaded later, past the rule."""
+    answers = {a.pk: a for row in rows for a in (row["mine"], row["theirs"]) if a}
+    texts = dict(
+        Answer.objects.visible_to(user).filter(pk__in=list(answers)).values_list("pk", "text")
+    )
+    for pk, answer in answers.items():
+        answer.text = texts.get(pk, "")
+    for row in rows:
+        if row["theirs"] is not None and row["theirs"].pk not in texts:
+            row["theirs"] = None
+    replies = replies_for(user, [pk for row in rows for pk in row["answer_ids"]])
+    for row in rows:
+        my_answer = row["mine"]
+        row["my_sharing"] = SHARING_LABELS.get(my_answer.sharing, "") if my_answer else ""
+        row["my_reach"] = (
+            who_can_read(
+                my_answer.sharing,
+                partner,
+                partner_offered=row["prompt"].slug in offered,
+                private_lesson=False,
+            )
+            if my_answer
+            else ""
+        )
+        row["replies"] = [r for pk in row["answer_ids"] for r in replies.get(pk, [])]
+        row["replies"].sort(key=lambda r: r.created_at)
