@@ -434,7 +434,7 @@ def read_texts(user, rows: list[JournalRow], stage=None) -> None:
     answers = {row.answer.pk: row.answer for row in rows if row.answer is not None}
     found = Answer.objects.of(user)
     if stage is not None:
-        found = found.filter(prompt__lesson__stage=stage)
+        found = found.filter(prompt__lesson__stage_id=stage.pk)
     texts = dict(found.values_list("pk", "text"))
     for pk, answer in answers.items():
         answer.text = texts.get(pk, "")
