@@ -25,31 +25,43 @@ pytestmark = [
 ]
 
 
-def test_two_first_saves_at_once_are_a_conflict_not_a_500(alice, content):
-    slug = prompt_slugs(lesson_slugs("honesty")[0])[0]
-    prompt = Prompt.objects.get(slug=slug)
-    results = {}
+class TabInAnotherThread:
+    """A browser tab, signed in as `user`, posting an autosave from its own thread (and
+    database connection) while the test holds a transaction open."""
 
-    def second_tab():
+    def __init__(self, user, url: str, data: dict):
+        self.response = None
+        self.thread = threading.Thread(target=self._post, args=(user, url, data))
+
+    def _post(self, user, url, data):
         browser = Client()
-        browser.force_login(alice)
+        browser.force_login(user)
         try:
-            results["response"] = browser.post(
-                f"/journal/{slug}/",
-                {"text": "Words from the second tab.", "base_version": 0},
-                headers={"Accept": "application/json"},
-            )
+            self.response = browser.post(url, data, headers={"Accept": "application/json"})
         finally:
             connections.close_all()
 
+    def start_and_let_it_wait(self) -> None:
+        self.thread.start()
+        time.sleep(1.0)  # long enough for it to reach the lock the test holds
+
+    def finish(self):
+        self.thread.join(timeout=30)
+        return self.response
+
+
+def test_two_first_saves_at_once_are_a_conflict_not_a_500(alice, content):
+    slug = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    prompt = Prompt.objects.get(slug=slug)
+    second = TabInAnotherThread(
+        alice, f"/journal/{slug}/", {"text": "Words from the second tab.", "base_version": 0}
+    )
+
     with transaction.atomic():
         Answer.objects.create(author=alice, prompt=prompt, text="Words from the first tab.")
-        tab = threading.Thread(target=second_tab)
-        tab.start()
-        time.sleep(1.0)  # the second tab is now waiting on the unique constraint
-    tab.join(timeout=30)
+        second.start_and_let_it_wait()  # on the unique constraint
+    response = second.finish()
 
-    response = results["response"]
     assert response.status_code == 409
     assert response.json() == {"conflict": True}
     assert [a.text for a in Answer.objects.filter(author=alice)] == ["Words from the first tab."]
@@ -65,28 +77,17 @@ def test_a_share_racing_an_unlink_is_kept_private_not_a_500(alice, bob, content)
 
     link(alice, bob)
     slug = prompt_slugs(lesson_slugs("honesty")[0])[0]
-    results = {}
-
-    def alice_tab():
-        browser = Client()
-        browser.force_login(alice)
-        try:
-            results["response"] = browser.post(
-                f"/journal/{slug}/",
-                {"text": "Words shared as the link ends.", "base_version": 0, "sharing": "shared"},
-                headers={"Accept": "application/json"},
-            )
-        finally:
-            connections.close_all()
+    tab = TabInAnotherThread(
+        alice,
+        f"/journal/{slug}/",
+        {"text": "Words shared as the link ends.", "base_version": 0, "sharing": "shared"},
+    )
 
     with transaction.atomic():
         Couple.objects.filter(members__user=bob).delete()  # bob unlinks
-        tab = threading.Thread(target=alice_tab)
-        tab.start()
-        time.sleep(1.0)  # alice's save is now waiting on the couple row
-    tab.join(timeout=30)
+        tab.start_and_let_it_wait()  # on the couple row
+    response = tab.finish()
 
-    response = results["response"]
     assert response.status_code == 200
     answer = Answer.objects.get(author=alice)
     assert answer.text == "Words shared as the link ends."
