@@ -138,7 +138,8 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse(
-                {"error": "The answer could not be read; please try again."}, status=400
+                {"error": "The answer could not be read. Your text is still here: try again."},
+                status=400,
             )
         return _answer_page(request, prompt, existing, form, lesson_url, status=400)
     try:

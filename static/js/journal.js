@@ -194,7 +194,8 @@
           say("This answer changed elsewhere. Opening both versions…", "error");
           form.submit();
         } else if (got === "refused") {
-          say(result.data.error + " Your text is kept here.", "error");
+          // The server's message already says the words are still on the page.
+          say(result.data.error, "error");
         } else if (got === "signed-out") {
           waiting = signedOut = true;
           saySignedOut();
