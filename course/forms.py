@@ -79,11 +79,14 @@ class AnswerForm(forms.Form):
         # Says what is stored, not what an unsaved form shows.
         self.who_can_read = reach.who_can_read(prompt, self.stored_sharing) if reach else ""
         self.partner_note = reach.partner_note(prompt, self.stored_sharing) if reach else ""
+        # Nobody to share with yet: the choice would be offered, then undone on saving.
+        self.unlinked = reach is not None and reach.partner is None
 
     @property
     def can_share(self) -> bool:
-        """A private lesson's questions offer no share control at all."""
-        return not self.prompt.lesson.private
+        """No share control for a private lesson's questions, nor before linking (the
+        who-can-read line then says sharing comes with a link)."""
+        return not self.prompt.lesson.private and not self.unlinked
 
     @cached_property
     def answer_url(self) -> str:

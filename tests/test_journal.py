@@ -568,3 +568,25 @@ def test_journal_pages_take_as_many_queries_for_200_answers_as_for_1(
     stage = url.partition("?stage=")[2]
     shown = [slug for slug in prompts if slug.startswith(stage)][-1]
     assert f"An answer to {shown}." in response.content.decode()
+
+
+def test_the_sharing_choice_is_offered_only_once_there_is_someone_to_share_with(
+    alice, bob, content
+):
+    """Before linking, choosing "Shared with my spouse" was offered, then undone on saving
+    (found by a tester): the page offered what it could not do. It now says sharing comes
+    with a link, and offers the choice once the two are linked."""
+    from tests.factories import link, signed_in
+
+    slug = Prompt.objects.filter(lesson__stage__slug="honesty").order_by("lesson__order", "order")[
+        0
+    ]
+    browser = signed_in(alice)
+    page = browser.get(f"/journal/{slug.slug}/")
+    assert page.status_code == 200
+    assert 'name="sharing"' not in page.content.decode()
+    assert "Once you link accounts with your spouse" in page.content.decode()
+
+    link(alice, bob)
+    page = browser.get(f"/journal/{slug.slug}/")
+    assert 'name="sharing"' in page.content.decode()
