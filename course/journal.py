@@ -22,7 +22,9 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import audit, notices
 from accounts.links import couple_of, partner_of
+from accounts.services import notify_partner
 from course.models import Answer, AnswerVersion, Prompt, Sharing
 from course.snapshot import PromptView, current_course
 
@@ -438,3 +440,21 @@ def read_texts(user, rows: list[JournalRow], stage=None) -> None:
     texts = dict(found.values_list("pk", "text"))
     for pk, answer in answers.items():
         answer.text = texts.get(pk, "")
+
+
+def record_sharing(user, result: SaveResult) -> None:
+    """The spouse's activity log, and a neutral notice to the partner on a new share."""
+    if result.newly_shared:
+        audit.record(user, audit.Kind.SHARED)
+        notify_partner(user, "shared")
+        partner = partner_of(user)
+        if partner is not None:
+            notices.tell(partner, notices.Kind.SHARED, couple=result.answer.shared_with)
+    elif result.withdrawn:
+        audit.record(user, audit.Kind.WITHDRAWN)
+        partner = partner_of(user)
+        if (
+            partner is not None
+            and not Answer.objects.offered_to(partner).filter(author=user).exists()
+        ):
+            notices.take_back(partner, notices.Kind.SHARED, couple=couple_of(user))

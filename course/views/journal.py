@@ -17,23 +17,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import audit, notices
 from accounts.decorators import login_required
 from accounts.downloads import reauthenticate_then_return, requested_download
-from accounts.links import couple_of, partner_of
-from accounts.services import notify_partner
 from course.forms import AnswerForm, SearchForm
 from course.journal import (
     SHARING_LABELS,
     VERSION_WINDOW,
     AnswerTooLong,
-    SaveResult,
     change_sharing,
     first_lines,
     journal_rows,
     may_open,
     reach_for,
     read_texts,
+    record_sharing,
     render_answer,
     restore_version,
     save_answer,
@@ -73,24 +70,6 @@ def _prompt_for(request: HttpRequest, slug: str) -> tuple[Prompt, Answer | None]
 def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpResponse:
     context = {"prompt": prompt, "answer": answer, "form": form, "next": lesson_url}
     return render(request, "course/answer.html", context, status=status)
-
-
-def _record_sharing(user, result: SaveResult) -> None:
-    """The spouse's activity log, and a neutral notice to the partner on a new share."""
-    if result.newly_shared:
-        audit.record(user, audit.Kind.SHARED)
-        notify_partner(user, "shared")
-        partner = partner_of(user)
-        if partner is not None:
-            notices.tell(partner, notices.Kind.SHARED, couple=result.answer.shared_with)
-    elif result.withdrawn:
-        audit.record(user, audit.Kind.WITHDRAWN)
-        partner = partner_of(user)
-        if (
-            partner is not None
-            and not Answer.objects.offered_to(partner).filter(author=user).exists()
-        ):
-            notices.take_back(partner, notices.Kind.SHARED, couple=couple_of(user))
 
 
 def _conflict_page(request, prompt, answer, mine: str, lesson_url: str) -> HttpResponse:
@@ -157,7 +136,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             return JsonResponse({"error": str(too_long)}, status=413)
         form.add_error("text", str(too_long))
         return _answer_page(request, prompt, existing, form, lesson_url, status=413)
-    _record_sharing(request.user, result)
+    record_sharing(request.user, result)
 
     if result.conflict:
         if _wants_json(request):
@@ -206,7 +185,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
         result = change_sharing(
             author=request.user, answer=answer, sharing=choice, base_version=base_version
         )
-        _record_sharing(request.user, result)
+        record_sharing(request.user, result)
         if result.conflict:
             messages.error(
                 request,

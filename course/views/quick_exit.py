@@ -7,8 +7,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import login_required
+from course.journal import record_sharing
 from course.quick_exit import LeavingDrafts, save_before_leaving
-from course.views.journal import _record_sharing
 
 
 @never_cache
@@ -31,7 +31,7 @@ def quick_exit(request: HttpRequest) -> JsonResponse:
     valid = [form.cleaned_data for form in drafts.forms if form.is_valid()] if readable else []
     leaving = save_before_leaving(author=user, drafts=valid)
     for result in leaving.results:
-        _record_sharing(user, result)
+        record_sharing(user, result)
     signed_out = not user.quick_exit_stays_signed_in
     if signed_out:
         get_adapter(request).logout(request)
