@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import login_required
+from accounts.decorators import login_required, wants_json
 from accounts.downloads import reauthenticate_then_return, requested_download
 from course.forms import AnswerForm, SearchForm
 from course.journal import (
@@ -44,10 +44,6 @@ from course.roles import journal_for
 from course.snapshot import in_course_order
 
 MONTHS = [str(MONTHS_3[number]).title() for number in range(1, 13)]
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -115,7 +111,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST, prompt=prompt, answer=existing, reach=reach_for(request.user, [slug])
     )
     if not form.is_valid():
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse(
                 {"error": "The answer could not be read. Your text is still here: try again."},
                 status=400,
@@ -132,21 +128,21 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             new_version=bool(request.POST.get("keep_both")),
         )
     except AnswerTooLong as too_long:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"error": str(too_long)}, status=413)
         form.add_error("text", str(too_long))
         return _answer_page(request, prompt, existing, form, lesson_url, status=413)
     record_sharing(request.user, result)
 
     if result.conflict:
-        if _wants_json(request):
+        if wants_json(request):
             # The script then posts the form normally to show the conflict page below.
             return JsonResponse({"conflict": True}, status=409)
         return _conflict_page(request, prompt, result.answer, form.cleaned_data["text"], lesson_url)
 
     saved = result.answer
     sharing = saved.current_sharing if saved else Sharing.PRIVATE
-    if _wants_json(request):
+    if wants_json(request):
         # The script counts only this answer as a save, and shows what is stored.
         reach = reach_for(request.user, [prompt.slug])
         return JsonResponse(
