@@ -17,6 +17,13 @@ def wants_json(request: HttpRequest) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
+def written_by_someone_else(request: HttpRequest) -> bool:
+    """The page that sent this names another writer (`writer`, the pk it was drawn for):
+    on a shared browser someone else has signed in since, and nothing the page sends may
+    land in their account. A request without the field (no script) is not checked."""
+    return request.POST.get("writer", str(request.user.pk)) != str(request.user.pk)
+
+
 def login_required(view):
     """Django's `login_required`, except when the request could not follow a redirect
     to the sign-in page without losing something.

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from course.checkins import NOTE_MAX_CHARS
 from course.commitments import NOTE_MAX_CHARS as OUTCOME_MAX_CHARS
-from course.commitments import TEXT_MAX_CHARS
+from course.commitments import TEXT_MAX_CHARS, mark_stamp
 from course.models import SIGN_KEYS, SIGNS
 
 RATINGS = [(number, str(number)) for number in range(1, 6)]
@@ -181,12 +181,7 @@ class MarkForm(forms.Form):
         initial = {"seen": mark_stamp(commitment)}
         if commitment.status in ("kept", "not_kept"):
             initial |= {"outcome": commitment.status, "note": commitment.outcome_note}
-        form = cls(data, initial=initial)
-        return form
-
-
-def mark_stamp(commitment) -> str:
-    return commitment.marked_at.isoformat() if commitment.marked_at else ""
+        return cls(data, initial=initial)
 
 
 class AgreementForm(forms.Form):

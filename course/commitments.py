@@ -102,6 +102,11 @@ def withdraw_proposal(*, proposer, commitment: Commitment) -> None:
         commitment.delete()
 
 
+def mark_stamp(commitment: Commitment) -> str:
+    """When the commitment was last marked, as a page carries it ("" for never)."""
+    return commitment.marked_at.isoformat() if commitment.marked_at else ""
+
+
 class MarkedMeanwhile(CommitmentRefused):
     """Marked (in another tab or device) since the page sending this mark was drawn."""
 
@@ -119,8 +124,7 @@ def mark_commitment(
             raise CommitmentRefused(
                 "Only the person who made a commitment can mark it kept or not kept."
             )
-        stamp = commitment.marked_at.isoformat() if commitment.marked_at else ""
-        if seen is not None and seen != stamp:
+        if seen is not None and seen != mark_stamp(commitment):
             raise MarkedMeanwhile(
                 "This was marked in another tab or device after this page was opened. "
                 "What is saved now is shown below; your words are still in the form. "

@@ -457,4 +457,5 @@ def record_sharing(user, result: SaveResult) -> None:
             partner is not None
             and not Answer.objects.offered_to(partner).filter(author=user).exists()
         ):
-            notices.take_back(partner, notices.Kind.SHARED, couple=couple_of(user))
+            # partner_of brought the membership: its couple is the link they share.
+            notices.take_back(partner, notices.Kind.SHARED, couple=partner.membership.couple_id)

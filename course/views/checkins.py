@@ -21,7 +21,7 @@ from accounts import notices
 from accounts.decorators import login_required
 from accounts.links import partner_of
 from course import commitments as promises
-from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm, mark_stamp
+from course.checkin_forms import CheckInForm, CommitmentForm, MarkForm, ProposalForm
 from course.checkins import (
     Sharing,
     delete_checkin,
@@ -289,7 +289,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         # Their words stay in the form, now based on what is stored, beside it.
         found.refresh_from_db()
         data = request.POST.copy()
-        data["seen"] = mark_stamp(found)
+        data["seen"] = promises.mark_stamp(found)
         context = {
             "commitment": found,
             "form": MarkForm(data),

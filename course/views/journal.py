@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import login_required, wants_json
+from accounts.decorators import login_required, wants_json, written_by_someone_else
 from accounts.downloads import reauthenticate_then_return, requested_download
 from course.forms import AnswerForm, SearchForm
 from course.journal import (
@@ -103,7 +103,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         form = AnswerForm(prompt=prompt, answer=existing, reach=reach_for(request.user, [slug]))
         return _answer_page(request, prompt, existing, form, lesson_url)
 
-    if request.POST.get("writer", str(request.user.pk)) != str(request.user.pk):
+    if written_by_someone_else(request):
         # A page left open by someone who has since been signed out, on a browser where
         # another person signed in: nothing of it may land in this person's journal.
         return JsonResponse({"other_writer": True}, status=403)

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import login_required
+from accounts.decorators import login_required, written_by_someone_else
 from course.journal import record_sharing
 from course.quick_exit import LeavingDrafts, save_before_leaving
 
@@ -23,11 +23,8 @@ def quick_exit(request: HttpRequest) -> JsonResponse:
     A malformed draft is not saved (its words stay in the browser); leaving always works."""
     drafts = LeavingDrafts(request.POST, prefix="draft")
     user = request.user
-    # A page left open by someone else, on a browser where this person has signed in
-    # since: none of its words may land in this person's journal (they stay in the
-    # browser for their writer).
-    writer = request.POST.get("writer", str(user.pk))
-    readable = writer == str(user.pk) and drafts.management_form.is_valid()
+    # None of another writer's words land here; they stay in the browser for them.
+    readable = not written_by_someone_else(request) and drafts.management_form.is_valid()
     valid = [form.cleaned_data for form in drafts.forms if form.is_valid()] if readable else []
     leaving = save_before_leaving(author=user, drafts=valid)
     for result in leaving.results:
