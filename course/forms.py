@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import Jinja2
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -30,22 +30,32 @@ class JournalTextField(forms.CharField):
         return super().to_python(value).replace("\x00", "")
 
 
+# Django's Jinja2 form renderer, with Django's own Jinja2 widget templates and ours in
+# course/jinja2/course/answer_form/. A lesson page draws four answer forms (a dozen
+# widgets); through the Django template language they took 9 of the page's 25 ms of CPU,
+# through Jinja2 about 4 (`bench/profile_page.py /course/what-trust-is/ --time-only`,
+# 2026-12-07), with the same markup. One instance for the process, as Django's own
+# default renderer is: a renderer per form would compile every template per form.
+ANSWER_FORM_RENDERER = Jinja2()
+
+
 class SharingChoices(forms.RadioSelect):
     """Django's radio inputs, each in a `div.choice` with its label beside it (not
     wrapped), as the sharing fieldset is styled."""
 
-    template_name = "course/answer_form.html#choices"
+    template_name = "course/answer_form/choices.html"
 
 
 class AnswerForm(forms.Form):
     """One question's answer form: reads and checks every POST, and renders itself with
-    Django's widget templates through `course/answer_form.html` (its fields' markup, ids
-    and aria wiring all come from the bound fields, ids unique per prompt by `auto_id`).
+    Django's widget templates through `course/jinja2/course/answer_form/` (its fields'
+    markup, ids and aria wiring all come from the bound fields, ids unique per prompt by
+    `auto_id`).
 
     `reach` says who can read the stored answer; the page shows it under the text."""
 
-    template_name = "course/answer_form.html"
-    default_renderer = TemplatesSetting
+    template_name = "course/answer_form/form.html"
+    default_renderer = ANSWER_FORM_RENDERER
 
     text = JournalTextField(
         label="Your answer",
@@ -53,7 +63,7 @@ class AnswerForm(forms.Form):
         help_text=ANSWER_HELP,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
-        template_name="course/answer_form.html#text",
+        template_name="course/answer_form/text.html",
     )
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     sharing = forms.ChoiceField(
@@ -61,7 +71,7 @@ class AnswerForm(forms.Form):
         choices=Sharing.choices,
         required=False,
         widget=SharingChoices,
-        template_name="course/answer_form.html#sharing",
+        template_name="course/answer_form/sharing.html",
     )
 
     def __init__(self, data=None, *, prompt, answer: Answer | None = None, reach=None):

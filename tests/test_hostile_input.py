@@ -131,6 +131,36 @@ def assert_inert(response) -> str:
     return page
 
 
+class _Textareas(HTMLParser):
+    """What each <textarea> holds, read as a browser reads it (character references
+    decoded, the one newline after the start tag dropped)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "textarea":
+            self._inside = True
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._inside = False
+            self.texts[-1] = self.texts[-1].removeprefix("\n")
+
+    def handle_data(self, data):
+        if self._inside:
+            self.texts[-1] += data
+
+
+def textareas(page: str) -> list[str]:
+    parser = _Textareas()
+    parser.feed(page)
+    return parser.texts
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(db):
     cache.clear()
@@ -183,7 +213,7 @@ def test_hostile_answers_are_stored_exactly_and_shown_as_text_everywhere(
     stored = {a.prompt_id: a.text for a in Answer.objects.of(alice)}
     assert [stored[p] for p in course] == PAYLOADS
 
-    lesson = assert_inert(browser.get("/course/honesty-01/"))
+    lesson = textareas(assert_inert(browser.get("/course/honesty-01/")))
     journal = assert_inert(browser.get("/journal/"))
     assert_inert(browser.get("/journal/workbook/"))
     bobs = as_user(bob)
@@ -191,7 +221,7 @@ def test_hostile_answers_are_stored_exactly_and_shown_as_text_everywhere(
     pages = range(1, len(PAYLOADS) // 10 + 2)
     ours = "".join(assert_inert(bobs.get(f"/us/?page={page}")) for page in pages)
     for prompt, payload in zip(course, PAYLOADS, strict=True):
-        assert escape(payload) in lesson, payload
+        assert payload in lesson, payload
         assert escape(first_lines(payload)) in journal, payload
         assert linebreaks(payload, autoescape=True) in ours, payload
         assert_inert(browser.get(f"/journal/{prompt}/"))
