@@ -215,3 +215,38 @@ def test_writing_it_down_twice_keeps_the_second_words_on_the_page(alice):
     assert "Second tab words" in again.content.decode()
     assert "You have written this one already" in again.content.decode()
     assert as_(alice).get("/agreements/new/openness/").url == f"/agreements/{pk}/"
+
+
+def test_agreement_pages_take_as_many_queries_with_many_wordings_as_with_one(
+    alice, bob, linked, django_assert_num_queries
+):
+    """Every wording stays readable, so an agreement's pages must not ask the database
+    once per wording: the same queries with 30 wordings by both spouses as with one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alices, bobs = as_(alice), as_(bob)
+    pk = draft(alices)
+    assert alices.post(f"/agreements/{pk}/offer/").status_code == 302
+    draft(bobs, kind="triggers", text="When I go quiet, I will say so.")
+    urls = ("/agreements/", f"/agreements/{pk}/", f"/agreements/{pk}/change/")
+    few = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert bobs.get(url).status_code == 200
+        few[url] = len(queries)
+
+    for number in range(2, 31):
+        writer = alices if number % 2 else bobs
+        response = writer.post(
+            f"/agreements/{pk}/change/",
+            {"text": f"Wording {number}: {SECRET}", "review_on": soon(), "base": number - 1},
+        )
+        assert response.status_code == 302, response.content.decode()
+    assert AgreementVersion.objects.filter(agreement_id=pk).count() == 30
+
+    for url in urls:
+        with django_assert_num_queries(few[url]):
+            response = bobs.get(url)
+        assert response.status_code == 200
+    assert f"Wording 30: {SECRET}" in bobs.get(f"/agreements/{pk}/").content.decode()
