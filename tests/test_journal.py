@@ -590,3 +590,31 @@ def test_the_sharing_choice_is_offered_only_once_there_is_someone_to_share_with(
     link(alice, bob)
     page = browser.get(f"/journal/{slug.slug}/")
     assert 'name="sharing"' in page.content.decode()
+
+
+def test_an_answers_pages_take_as_many_queries_with_40_versions_as_with_1(
+    alice, prompt, django_assert_num_queries
+):
+    """Every wording is kept (no word is ever lost), so an answer's pages must not ask
+    once per version: its page, its history, and the lesson it belongs to."""
+    browser = signed_in(alice)
+    post_answer(browser, prompt, "Wording 1.")
+    lesson = Prompt.objects.get(slug=prompt).lesson.get_absolute_url()
+    urls = (f"/journal/{prompt}/", f"/journal/{prompt}/history/", lesson)
+    few = {}
+    for url in urls:
+        browser.get(url)  # a first visit may write once (the lesson last opened)
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(url).status_code == 200
+        few[url] = len(queries)
+
+    for number in range(2, 41):
+        age_versions()
+        post_answer(browser, prompt, f"Wording {number}.", base_version=number - 1)
+    assert AnswerVersion.objects.filter(answer__author=alice).count() == 40
+
+    for url in urls:
+        with django_assert_num_queries(few[url]):
+            response = browser.get(url)
+        assert response.status_code == 200
+    assert "Wording 1." in browser.get(f"/journal/{prompt}/history/").content.decode()
