@@ -8,19 +8,52 @@ ends every share of it.
 
 from __future__ import annotations
 
-from accounts.models import Couple, User
+from dataclasses import dataclass
+
+from accounts.models import Couple, Membership, User
+
+
+@dataclass(frozen=True)
+class Link:
+    """The link `user` is in now, as one query read it: their own membership, and their
+    spouse (whose `membership` is loaded too). Read afresh for each request, never kept:
+    an unlink must be seen on the very next one."""
+
+    mine: Membership
+    partner: User
+
+    @property
+    def couple_id(self) -> int:
+        return self.mine.couple_id
+
+    @property
+    def walking_together(self) -> bool:
+        """Both spouses chose that the next stage opens only when both have finished."""
+        return self.mine.walk_together and self.partner.membership.walk_together
+
+
+def link_of(user) -> Link | None:
+    """`user`'s link, or None. One query: both memberships of the couple, each with its
+    user (a page that needs the partner, the couple and who walks together asked three
+    times before)."""
+    if not user.is_authenticated:
+        return None
+    members = Membership.objects.filter(couple__members__user=user).select_related("user")
+    mine = theirs = None
+    for member in members:
+        if member.user_id == user.pk:
+            mine = member
+        else:
+            theirs = member
+    if mine is None or theirs is None:
+        return None
+    return Link(mine, theirs.user)
 
 
 def partner_of(user) -> User | None:
-    """The spouse `user` is linked with, or None. One query."""
-    if not user.is_authenticated:
-        return None
-    return (
-        User.objects.filter(membership__couple__members__user=user)
-        .exclude(pk=user.pk)
-        .select_related("membership")
-        .first()
-    )
+    """The spouse `user` is linked with (their `membership` loaded), or None. One query."""
+    link = link_of(user)
+    return link.partner if link else None
 
 
 def couple_of(user, *, lock: bool = False) -> Couple | None:

@@ -43,19 +43,19 @@ def dismiss(user, notice_id: int) -> bool:
     )
 
 
-def note_wait(user, *, couple, about: str | None) -> None:
+def note_wait(user, *, couple_id: int | None, about: str | None) -> None:
     """Keep the one notice of where two spouses who walk together wait for each other.
 
     Waiting is a state, not an event: it is noted as it is found, once for each stage
     (`about`), so a dismissed wait stays dismissed. A wait that has ended (the other
     finished, or they no longer walk together) goes, since it no longer says anything."""
     waits = Notice.objects.filter(user=user, kind=Kind.WAITING)
-    waits.exclude(couple=couple, about=about or "").filter(dismissed_at__isnull=True).delete()
-    if about and couple is not None:
+    waits.exclude(couple_id=couple_id, about=about or "").filter(dismissed_at__isnull=True).delete()
+    if about and couple_id is not None:
         Notice.objects.get_or_create(
             user=user,
             kind=Kind.WAITING,
-            couple=couple,
+            couple_id=couple_id,
             about=about,
             defaults={"created_at": timezone.now()},
         )

@@ -292,9 +292,14 @@ class Reach:
         return ""
 
 
-def reach_for(user, prompt_slugs) -> Reach:
-    """Two queries, however many questions."""
-    partner = partner_of(user)
+_LOOK_UP = object()
+
+
+def reach_for(user, prompt_slugs, *, partner=_LOOK_UP) -> Reach:
+    """Two queries, however many questions; one if the page read the `partner` already
+    (`course.progress.standing_of`)."""
+    if partner is _LOOK_UP:
+        partner = partner_of(user)
     offered = {}
     if partner is not None:
         offered = dict(

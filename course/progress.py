@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from accounts.models import Membership
+from dataclasses import dataclass
+
+from accounts.links import Link, link_of
 from course.journey import GateWait, Journey, build_journey, gate_waits, visitor_journey
 from course.models import Completion, StageOpened
 from course.snapshot import StageView, current_outline
@@ -12,15 +14,40 @@ def completed_slugs(user) -> set[str]:
     return set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
 
 
-def journey_for(user, stages: tuple[StageView, ...] | None = None) -> Journey:
-    """The journey as `user` sees it; visitors get the public view."""
+@dataclass(frozen=True)
+class Standing:
+    """Where a spouse stands, read once for a page: their journey, their link (None if
+    they have none, or for a visitor) and, when both walk together, what each finished."""
+
+    journey: Journey
+    link: Link | None = None
+    completed: frozenset[str] = frozenset()
+    partner_completed: frozenset[str] | None = None
+
+    @property
+    def partner(self):
+        return self.link.partner if self.link else None
+
+    def gate_wait(self, stages: tuple[StageView, ...]) -> GateWait | None:
+        """Where the two, walking together, wait for each other, if they do."""
+        if self.partner_completed is None:
+            return None
+        waits = gate_waits(stages, self.completed, self.partner_completed)
+        return waits[0] if waits else None
+
+
+def standing_of(user, stages: tuple[StageView, ...] | None = None) -> Standing:
+    """`user`'s journey and link in four queries, five when both walk together."""
     stages = current_outline() if stages is None else stages
     if not user.is_authenticated:
-        return visitor_journey(stages)
+        return Standing(visitor_journey(stages))
+    link = link_of(user)
+    completed = frozenset(completed_slugs(user))
+    partner_completed = None
+    if link is not None and link.walking_together:
+        partner_completed = frozenset(completed_slugs(link.partner))
     opened = set(StageOpened.objects.filter(user=user).values_list("stage_id", flat=True))
-    journey = build_journey(
-        stages, completed_slugs(user), partner_completed=walking_partner(user), opened=opened
-    )
+    journey = build_journey(stages, completed, partner_completed=partner_completed, opened=opened)
     newly_open = [
         StageOpened(user=user, stage_id=state.stage.slug)
         for state in journey.stages[1:]
@@ -30,22 +57,9 @@ def journey_for(user, stages: tuple[StageView, ...] | None = None) -> Journey:
         # Remembered the first time a stage is seen open (a rare write), so that adding
         # lessons to an earlier stage never locks anyone out of where they were.
         StageOpened.objects.bulk_create(newly_open, ignore_conflicts=True)
-    return journey
+    return Standing(journey, link, completed, partner_completed)
 
 
-def walking_partner(user) -> set[str] | None:
-    """The partner's completions when both spouses have chosen to walk together."""
-    members = list(Membership.objects.filter(couple__members__user=user))
-    if len(members) != 2 or not all(member.walk_together for member in members):
-        return None
-    partner_id = next(member.user_id for member in members if member.user_id != user.pk)
-    return set(Completion.objects.filter(user_id=partner_id).values_list("lesson_id", flat=True))
-
-
-def gate_wait(user, stages: tuple[StageView, ...]) -> GateWait | None:
-    """Where `user` and their partner, walking together, wait for each other, if they do."""
-    theirs = walking_partner(user)
-    if theirs is None:
-        return None
-    waits = gate_waits(stages, completed_slugs(user), theirs)
-    return waits[0] if waits else None
+def journey_for(user, stages: tuple[StageView, ...] | None = None) -> Journey:
+    """The journey as `user` sees it; visitors get the public view."""
+    return standing_of(user, stages).journey

@@ -11,7 +11,7 @@ from course.forms import AnswerForm
 from course.journal import reach_for, settle_ended_shares
 from course.journey import DONE, LOCKED
 from course.models import Answer, Completion, LastOpened, Lesson
-from course.progress import journey_for
+from course.progress import journey_for, standing_of
 from course.roles import parts_for, prompts_for, question_label
 from course.snapshot import current_course
 
@@ -33,7 +33,8 @@ def outline(request: HttpRequest) -> HttpResponse:
 @require_safe
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     course = current_course()
-    journey = journey_for(request.user, course.stages)
+    standing = standing_of(request.user, course.stages)
+    journey = standing.journey
     state = journey.state_of(slug)
     if state is None:
         raise Http404("No such lesson.")
@@ -68,7 +69,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         mine = Answer.objects.of(request.user).filter(prompt__in=[p.slug for p in prompts])
         answers = {answer.prompt_id: answer for answer in mine}
         settle_ended_shares(answers.values())
-        reach = reach_for(request.user, [p.slug for p in prompts])
+        reach = reach_for(request.user, [p.slug for p in prompts], partner=standing.partner)
         forms = [
             AnswerForm(prompt=prompt, answer=answers.get(prompt.slug), reach=reach)
             for prompt in prompts

@@ -8,11 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import notices
-from accounts.links import couple_of, partner_of
 from course.checkins import SUGGEST_AFTER_DAYS, days_since_last_checkin
 from course.journey import DONE
 from course.models import Answer, LastOpened
-from course.progress import gate_wait, journey_for
+from course.progress import standing_of
 from course.roles import prompts_for
 from course.snapshot import current_course
 
@@ -20,7 +19,8 @@ from course.snapshot import current_course
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     course = current_course()
-    journey = journey_for(request.user, course.stages)
+    standing = standing_of(request.user, course.stages)
+    journey = standing.journey
     if not request.user.is_authenticated:
         return render(request, "course/landing.html", {"first_lesson": journey.first_lesson})
     last = LastOpened.objects.filter(user=request.user).values_list("lesson_id", flat=True).first()
@@ -36,10 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
         for prompt in prompts_for(request.user.role, course.prompts())
         if prompt.lesson.pk in finished and prompt.slug not in written
     ][:5]
-    partner = partner_of(request.user)
-    wait = gate_wait(request.user, course.stages) if partner else None
+    partner = standing.partner
+    wait = standing.gate_wait(course.stages)
     notices.note_wait(
-        request.user, couple=couple_of(request.user), about=wait.finished.slug if wait else None
+        request.user,
+        couple_id=standing.link.couple_id if standing.link else None,
+        about=wait.finished.slug if wait else None,
     )
     waiting = notices.waiting_for(request.user)
     for notice in waiting:
