@@ -5,6 +5,7 @@ feature exists), carol is a stranger to them both. Browser tests drive the syste
 Chromium through Playwright and check every page they visit with axe-core.
 """
 
+import functools
 import os
 import re
 import shutil
@@ -153,20 +154,34 @@ def carol(db):
     return make_person("Carol")
 
 
+@functools.cache
+def axe_source() -> str:
+    """axe-core's script, read from node_modules once per test process."""
+    return AXE_JS.read_text(encoding="utf-8") + "\n;true"
+
+
 def assert_accessible(page) -> None:
-    """Fail with a readable list if axe-core finds any WCAG 2.2 AA violation."""
+    """Fail with a readable list if axe-core finds any WCAG 2.2 AA violation.
+
+    axe runs every rule of WCAG_TAGS on the whole page, as before; only its violations
+    come back to Python. The full result (passes and inapplicable rules, each with its
+    nodes' HTML) is some 300 kB of JSON per page, and carrying it over the DevTools
+    protocol took about two thirds of each check: 0.9-1.3 s against 0.3-0.5 s for the
+    violations alone, on /journal/ (measured; the same violations, byte for byte, on a
+    page broken on purpose)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol: our CSP (rightly) refuses an inline
         # <script>, so add_script_tag would be blocked.
-        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        page.evaluate(axe_source())
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations",
         WCAG_TAGS,
     )
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
-        for v in result["violations"]
+        for v in violations
     ]
     assert not problems, f"axe found problems on {page.url}:\n" + "\n".join(problems)
 
