@@ -230,6 +230,18 @@ def sign_in_from_outside(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate limits are counted in the database cache table, which the flush after a
+    browser test leaves alone: without this, sign-ins from earlier tests on the same
+    worker (some 30 a minute once sign-in got faster) could meet allauth's limit."""
+    if "live_server" in request.fixturenames:
+        from django.core.cache import cache
+
+        request.getfixturevalue("live_server")
+        cache.clear()
+
+
 @pytest.fixture
 def page(page):
     page.set_default_timeout(10_000)
