@@ -50,7 +50,11 @@ def note_wait(user, *, couple_id: int | None, about: str | None) -> None:
     (`about`), so a dismissed wait stays dismissed. A wait that has ended (the other
     finished, or they no longer walk together) goes, since it no longer says anything."""
     waits = Notice.objects.filter(user=user, kind=Kind.WAITING)
-    waits.exclude(couple_id=couple_id, about=about or "").filter(dismissed_at__isnull=True).delete()
+    ended = waits.exclude(couple_id=couple_id, about=about or "").filter(dismissed_at__isnull=True)
+    # Asked first: a delete, even of nothing, is a write transaction, and this runs on
+    # every visit to the home page (SQLite lets one writer in at a time).
+    if ended.exists():
+        ended.delete()
     if about and couple_id is not None:
         Notice.objects.get_or_create(
             user=user,

@@ -443,3 +443,21 @@ def test_a_finished_course_has_no_next_lesson():
     assert journey.is_finished
     assert journey.next_lesson is None
     assert all(s.status == "complete" for s in journey.stages)
+
+
+def test_reading_the_home_page_again_writes_nothing(alice, bob, content):
+    """Each worker shares one SQLite writer's lock: a page that is only read must not
+    take it (a delete of nothing is still a write transaction)."""
+    from tests.factories import link
+
+    link(alice, bob)
+    browser = signed_in(alice)
+    assert browser.get("/").status_code == 200  # a first visit may note a stage opened
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get("/").status_code == 200
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE", "BEGIN"}
+    ]
+    assert writes == []
