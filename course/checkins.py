@@ -191,8 +191,10 @@ def our_trust(user, partner) -> dict:
     themselves, and how each of you sees the other; the partner's lines hold only the
     check-ins they shared, one by one. Also the notes they shared and both tallies of
     shared commitments."""
-    mine = list(CheckIn.objects.filter(author=user))
-    theirs = list(CheckIn.objects.shared_by_partner_with(user))
+    # One query for the two (the spouse's rows are the ones the rule shows of theirs).
+    seen = list(CheckIn.objects.visible_to(user))
+    mine = [checkin for checkin in seen if checkin.author_id == user.pk]
+    theirs = [checkin for checkin in seen if checkin.author_id != user.pk]
     name = partner.display_name
     themselves = chart_if_a_line(
         [

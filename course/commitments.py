@@ -183,8 +183,12 @@ def tally(commitments: Iterable[Commitment], *, now: datetime | None = None) -> 
 def shared_tallies(user, partner) -> dict:
     """For /us/: both spouses' tallies of their shared commitments."""
     since = timezone.now() - timedelta(days=TALLY_DAYS)
-    mine = Commitment.objects.filter(author=user, shared_with__isnull=False).marked_since(since)
-    theirs = Commitment.objects.shared_by_partner_with(user).marked_since(since)
+    # One query for the two: the spouse's rows are the ones the rule shows of theirs.
+    shared = list(
+        Commitment.objects.visible_to(user).filter(shared_with__isnull=False).marked_since(since)
+    )
+    mine = [commitment for commitment in shared if commitment.author_id == user.pk]
+    theirs = [commitment for commitment in shared if commitment.author_id != user.pk]
     return {"tally_mine": tally(mine), "tally_partner": tally(theirs)}
 
 

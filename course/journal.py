@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import groupby
 
 import markdown
 import nh3
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
@@ -400,6 +402,60 @@ def stage_to_show(stages: dict, rows: list[JournalRow], asked: str):
     return next(iter(stages), None)
 
 
+# Questions of one stage on one journal page. The benchmark's practice stage has 160
+# (20 lessons of 8): drawing them all was half of /journal/'s time (bench/profile_page.py).
+# A stage of up to 60 questions (every stage of the course but practice) stays whole.
+ROWS_A_PAGE = 40
+ROW_ORPHANS = 20
+
+
+@dataclass
+class LessonPage:
+    """One page of a stage in the journal's navigation, named by its lessons."""
+
+    label: str
+    url: str
+    current: bool
+
+
+def lesson_pages(stage, lessons: dict, asked: str | None) -> tuple[list, list[LessonPage]]:
+    """The rows of `stage` to show, grouped by lesson as (lesson, rows) pairs, and the
+    stage's pages as links (none when it fits on one). `asked` is the page asked for
+    (?page=); without one, the page holding the answer saved last, where the writer
+    left off."""
+    rows = [row for lesson_rows in lessons.values() for row in lesson_rows]
+    paginator = Paginator(rows, ROWS_A_PAGE, orphans=ROW_ORPHANS)
+    if asked is None:
+        saved = [(row.answer.updated_at, n) for n, row in enumerate(rows) if row.answer]
+        asked = str(max(saved)[1] // ROWS_A_PAGE + 1) if saved else "1"
+    page = paginator.get_page(asked)
+    shown = [
+        (lesson, list(lesson_rows))
+        for lesson, lesson_rows in groupby(page.object_list, key=lambda row: row.prompt.lesson)
+    ]
+    if paginator.num_pages == 1:
+        return shown, []
+    number_of = {lesson: n for n, lesson in enumerate(lessons, start=1)}
+    url = f"{reverse('journal:index')}?stage={stage.slug}&page="
+    by_lesson, by_question = [], []
+    for number in paginator.page_range:
+        on_it = paginator.page(number)
+        first, last = on_it.object_list[0].prompt.lesson, on_it.object_list[-1].prompt.lesson
+        by_lesson.append(
+            f"Lesson {number_of[first]}"
+            if first == last
+            else f"Lessons {number_of[first]} to {number_of[last]}"
+        )
+        by_question.append(f"Questions {on_it.start_index()} to {on_it.end_index()}")
+    # Named by their lessons, unless a lesson spans pages and two would share a name.
+    labels = by_lesson if len(set(by_lesson)) == len(by_lesson) else by_question
+    links = [
+        LessonPage(label, f"{url}{number}", number == page.number)
+        for number, label in zip(paginator.page_range, labels, strict=True)
+    ]
+    return shown, links
+
+
 def journal_rows(user, *, texts: bool = True) -> tuple[dict, list[JournalRow]]:
     """Every current prompt, and every prompt `user` answered even if it has left the
     course, as rows in course order: grouped {stage: {lesson: [JournalRow]}}, and as one
@@ -435,13 +491,16 @@ def journal_rows(user, *, texts: bool = True) -> tuple[dict, list[JournalRow]]:
 UNREAD_FIELDS = ("author_id", "prompt_id", "version", "sharing", "shared_with_id", "updated_at")
 
 
-def read_texts(user, rows: list[JournalRow], stage=None) -> None:
-    """The texts of `user`'s answers in these rows (all of a `stage`'s, if one is named),
-    read in one query, onto the answers."""
+def read_texts(user, rows: list[JournalRow], *, only_these: bool = False) -> None:
+    """The texts of `user`'s answers in these rows, read in one query, onto the answers.
+    `only_these` reads no other answer's text (a page showing a few of them); otherwise
+    all of `user`'s are read, which is cheaper to ask for when the rows are most of them."""
     answers = {row.answer.pk: row.answer for row in rows if row.answer is not None}
     found = Answer.objects.of(user)
-    if stage is not None:
-        found = found.filter(prompt__lesson__stage_id=stage.pk)
+    if only_these:
+        # By the rows' questions, not the answers' ids: an empty list of ids would skip
+        # the query, and pages must take as many queries however many are answered.
+        found = found.filter(prompt_id__in=[row.prompt.slug for row in rows])
     texts = dict(found.values_list("pk", "text"))
     for pk, answer in answers.items():
         answer.text = texts.get(pk, "")

@@ -566,7 +566,9 @@ def test_journal_pages_take_as_many_queries_for_200_answers_as_for_1(
     assert response.status_code == 200
     assert Answer.objects.filter(author=alice).count() == 200
     stage = url.partition("?stage=")[2]
-    shown = [slug for slug in prompts if slug.startswith(stage)][-1]
+    # A stage asked for opens at its first page; the journal, where the writer left off.
+    in_stage = [slug for slug in prompts if slug.startswith(stage)]
+    shown = in_stage[1] if stage else in_stage[-1]  # [0] was answered in other words
     assert f"An answer to {shown}." in response.content.decode()
 
 
@@ -618,3 +620,41 @@ def test_an_answers_pages_take_as_many_queries_with_40_versions_as_with_1(
             response = browser.get(url)
         assert response.status_code == 200
     assert "Wording 1." in browser.get(f"/journal/{prompt}/history/").content.decode()
+
+
+def test_a_long_stage_comes_in_pages_opening_where_the_writer_left_off(alice, tmp_path, settings):
+    """A stage of many questions is drawn a page at a time (issue 19: drawing 160 rows was
+    half of the journal's time); the pages are links, the current one marked, and every
+    question of the stage is on exactly one of them."""
+    sync(settings, write_course(tmp_path, lessons=9, prompts_per_lesson=25))
+    answer(alice, "honesty-01-q1", "First words.")
+    answer(alice, "honesty-03-q25", "Latest words.")
+    browser = signed_in(alice)
+
+    left_off = browser.get("/journal/")
+    assert left_off.status_code == 200
+    html = left_off.content.decode()
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', html)
+    assert ("/journal/?stage=honesty&amp;page=2", "Lessons 2 to 3") in current
+    assert "Latest words." in html
+    assert "First words." not in html
+
+    first = browser.get("/journal/?stage=honesty&page=1")
+    assert first.status_code == 200
+    assert "First words." in first.content.decode()
+    assert "Latest words." not in first.content.decode()
+
+    asked_for_stage = browser.get("/journal/?stage=honesty")
+    assert asked_for_stage.status_code == 200
+    assert "First words." in asked_for_stage.content.decode()
+
+    def questions(page_html: str) -> list[str]:
+        return re.findall(r'href="/journal/(honesty-[^/"]+)/"', page_html)
+
+    on_pages = questions(first.content.decode()) + questions(html)
+    assert sorted(on_pages) == sorted(
+        Prompt.objects.current()
+        .filter(lesson__stage__slug="honesty")
+        .values_list("slug", flat=True)
+    )
+    assert len(on_pages) == 75

@@ -27,6 +27,7 @@ from course.journal import (
     change_sharing,
     first_lines,
     journal_rows,
+    lesson_pages,
     may_open,
     reach_for,
     read_texts,
@@ -238,7 +239,7 @@ def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     stages, rows = journal_rows(request.user, texts=False)
     stages = journal_for(request.user.role, stages)
-    results = None
+    results, lessons, pages = None, [], []
     if search.is_valid() and search.cleaned_data["q"].strip():
         # Answers are encrypted at rest, so search reads this spouse's own answers in Python.
         read_texts(request.user, rows)
@@ -248,8 +249,11 @@ def index(request: HttpRequest) -> HttpResponse:
         chosen = None
     else:
         chosen = stage_to_show(stages, rows, request.GET.get("stage", ""))
-        shown = [row for lesson in stages.get(chosen, {}).values() for row in lesson]
-        read_texts(request.user, shown, chosen)
+        # Asked for a stage, its first page; else where the writer left off.
+        asked = request.GET.get("page", "1" if "stage" in request.GET else None)
+        lessons, pages = lesson_pages(chosen, stages.get(chosen, {}), asked)
+        shown = [row for _, lesson_rows in lessons for row in lesson_rows]
+        read_texts(request.user, shown, only_these=True)
     journey = journey_for(request.user)
     # Worked out here once per row rather than by filters in the template.
     for row in shown:
@@ -265,7 +269,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "tabs": tabs,
             "stage": chosen,
-            "lessons": stages.get(chosen, {}),
+            "lessons": lessons,
+            "lesson_pages": pages,
             "answered": sum(tab.answered for tab in tabs),
             "search": search,
             "results": results,
