@@ -1,4 +1,16 @@
 from django import forms
+from django.forms.renderers import Jinja2
+
+# Django's Jinja2 form renderer (its own Jinja2 widget templates, and any app's jinja2/
+# folder), for the forms whose widgets are many: the same markup as through the Django
+# template language at under half the CPU: a lesson page's four answer forms took 9 ms
+# that way and take about 4 (course.forms.AnswerForm), the settings page's time zone
+# select of about 600 options took 47 ms and takes under 10 (accounts.views.ProfileForm;
+# `bench/profile_page.py /account/ --time-only`, 2026-12-07). One instance for the
+# process, as Django's own default renderer is: a renderer per form would compile every
+# template per form. Not the project's FORM_RENDERER: the admin's widget templates exist
+# only for Django's template language.
+JINJA2_RENDERER = Jinja2()
 
 
 class SignupDetailsForm(forms.Form):

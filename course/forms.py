@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms.renderers import Jinja2
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from accounts.forms import JINJA2_RENDERER
 from course.encryption import is_unreadable
 from course.models import Answer, Sharing
 
@@ -30,15 +30,6 @@ class JournalTextField(forms.CharField):
         return super().to_python(value).replace("\x00", "")
 
 
-# Django's Jinja2 form renderer, with Django's own Jinja2 widget templates and ours in
-# course/jinja2/course/answer_form/. A lesson page draws four answer forms (a dozen
-# widgets); through the Django template language they took 9 of the page's 25 ms of CPU,
-# through Jinja2 about 4 (`bench/profile_page.py /course/what-trust-is/ --time-only`,
-# 2026-12-07), with the same markup. One instance for the process, as Django's own
-# default renderer is: a renderer per form would compile every template per form.
-ANSWER_FORM_RENDERER = Jinja2()
-
-
 class SharingChoices(forms.RadioSelect):
     """Django's radio inputs, each in a `div.choice` with its label beside it (not
     wrapped), as the sharing fieldset is styled."""
@@ -55,7 +46,7 @@ class AnswerForm(forms.Form):
     `reach` says who can read the stored answer; the page shows it under the text."""
 
     template_name = "course/answer_form/form.html"
-    default_renderer = ANSWER_FORM_RENDERER
+    default_renderer = JINJA2_RENDERER
 
     text = JournalTextField(
         label="Your answer",
