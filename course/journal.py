@@ -312,10 +312,19 @@ def reach_for(user, prompt_slugs, *, partner=_LOOK_UP) -> Reach:
     return Reach(partner, offered)
 
 
-def render_answer(text: str) -> str:
-    """Light Markdown with a strict allowlist; any HTML the writer typed shows as text."""
+def answer_converter() -> markdown.Markdown:
+    """A Markdown converter for answers, for one page to reuse: building one costs more
+    than converting a short answer. The workbook of 200 answers took 126 ms of CPU with a
+    converter an answer, and 75 ms with one a page (2026-12-07,
+    `bench/profile_page.py /journal/workbook/ --time-only`). Not shared between threads."""
+    return markdown.Markdown(extensions=["sane_lists", "nl2br"])
+
+
+def render_answer(text: str, converter: markdown.Markdown | None = None) -> str:
+    """Light Markdown with a strict allowlist; any HTML the writer typed shows as text.
+    The converter is reset first, so nothing of one answer reaches the next."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;")
-    html = markdown.markdown(escaped, extensions=["sane_lists", "nl2br"])
+    html = (converter or answer_converter()).reset().convert(escaped)
     return nh3.clean(html, tags=ANSWER_TAGS, attributes={}, link_rel=None)
 
 

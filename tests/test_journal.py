@@ -658,3 +658,22 @@ def test_a_long_stage_comes_in_pages_opening_where_the_writer_left_off(alice, tm
         .values_list("slug", flat=True)
     )
     assert len(on_pages) == 75
+
+
+def test_the_workbook_draws_each_answer_on_its_own(content, alice):
+    """One answer's Markdown never reaches into the next one's: a link reference
+    defined in the first stays a plain bracket in the second, and lists end where
+    their answer ends."""
+    first, second, third = prompt_slugs(lesson_slugs("honesty")[0])[:3]
+    answer(alice, first, "- one thing I noticed\n- another\n\n[the note]: https://example.test/")
+    answer(alice, second, "I keep coming back to [the note].")
+    answer(alice, third, "Just *this*.")
+
+    response = signed_in(alice).get("/journal/workbook/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<ul>\n<li>one thing I noticed</li>\n<li>another</li>\n</ul>" in page
+    assert "<p>I keep coming back to [the note].</p>" in page
+    assert "<p>Just <em>this</em>.</p>" in page
+    assert "example.test" not in page

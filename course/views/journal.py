@@ -24,6 +24,7 @@ from course.journal import (
     SHARING_LABELS,
     VERSION_WINDOW,
     AnswerTooLong,
+    answer_converter,
     change_sharing,
     first_lines,
     journal_rows,
@@ -204,8 +205,9 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
         Answer.objects.select_related("prompt__lesson"), author=request.user, prompt_id=slug
     )
     versions = list(answer.versions.all())
+    converter = answer_converter()
     for version in versions:
-        version.html = render_answer(version.text)
+        version.html = render_answer(version.text, converter)
     context = {
         "answer": answer,
         "versions": versions,
@@ -342,7 +344,8 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 def workbook(request: HttpRequest) -> HttpResponse:
     stages, rows = journal_rows(request.user)
     stages = journal_for(request.user.role, stages)
+    converter = answer_converter()
     for row in rows:
         if row.answer:
-            row.answer_html = render_answer(row.answer.text)
+            row.answer_html = render_answer(row.answer.text, converter)
     return render(request, "course/workbook.html", {"stages": stages})
