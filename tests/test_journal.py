@@ -677,3 +677,36 @@ def test_the_workbook_draws_each_answer_on_its_own(content, alice):
     assert "<p>I keep coming back to [the note].</p>" in page
     assert "<p>Just <em>this</em>.</p>" in page
     assert "example.test" not in page
+
+
+def test_a_stage_counts_only_the_answers_that_hold_words(content, alice):
+    """An answer emptied out is kept (its versions hold the words), but the stage's
+    count says what the journal holds now."""
+    first, second, third = prompt_slugs(lesson_slugs("honesty")[0])[:3]
+    answer(alice, first, "Something I had not said.")
+    answer(alice, second, "Something else.")
+    answer(alice, third, "Written, then taken out.")
+    answer(alice, third, "")
+    total = sum(len(prompt_slugs(lesson)) for lesson in lesson_slugs("honesty"))
+
+    response = signed_in(alice).get("/journal/?stage=honesty")
+
+    assert response.status_code == 200
+    tab = re.search(r'<a href="/journal/\?stage=honesty"[^>]*>.*?</a>', response.content.decode())
+    assert f'2 of {total}<span class="visually-hidden"> answered' in tab[0]
+
+
+def test_after_an_unlink_the_journal_says_private_and_stores_it(content, alice, bob, prompt):
+    from accounts.services import unlink
+
+    link(alice, bob)
+    shared = answer(alice, prompt, "Written while we were linked.", sharing=Sharing.SHARED)
+    unlink(user=bob)
+
+    response = signed_in(alice).get("/journal/?stage=honesty")
+
+    assert response.status_code == 200
+    row = re.search(rf'<a href="/journal/{prompt}/">.*?</li>', response.content.decode(), re.S)
+    assert '<p class="meta">Private: only me · saved' in row[0]
+    stored_now = stored(alice, prompt)
+    assert (stored_now.sharing, stored_now.version) == (Sharing.PRIVATE, shared.version + 1)
