@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import assert_accessible, confirm_email, fill_sign_up
+from tests.conftest import assert_accessible, confirm_email, fill_sign_up, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +75,21 @@ def test_bad_sign_up_keeps_what_was_typed_next_to_the_errors(page, live_server):
     expect(page.get_by_label("Email")).to_have_value("dana@example.com")
     expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_spouse_picks_a_time_zone_with_the_keyboard_and_sees_it_kept(page, live_server, alice):
+    sign_in(page, live_server, alice.email)
+    page.goto(live_server.url + "/account/")
+    zone = page.get_by_label("Your time zone")
+    expect(zone).to_have_value("")
+    assert_accessible(page)
+
+    zone.focus()
+    zone.select_option("Pacific/Auckland")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("Your settings are saved.")).to_be_visible()
+    expect(page.get_by_label("Your time zone")).to_have_value("Pacific/Auckland")
+    alice.refresh_from_db()
+    assert alice.time_zone == "Pacific/Auckland"
