@@ -85,11 +85,12 @@ wrk:
 		echo "The benchmark needs wrk (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)."; exit 1; \
 	fi
 
+# Links in notice emails point at the server that sent them, on whatever port it was given.
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) sync_content
 	@echo "Trellis is starting at http://127.0.0.1:$(PORT) (Ctrl+C stops it). Try 'make demo' for a demo couple."
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 demo: install
 	$(MANAGE) migrate --no-input
