@@ -226,6 +226,7 @@ def targets(site: BenchSite) -> list[Target]:
             goal_p99_ms=GOAL_LESSON_P99_MS,
         ),
         Target("home: your journey", "/", signed_in, "Your journey"),
+        Target("settings (/account/), every time zone", "/account/", signed_in, "Pacific/Auckland"),
         Target(
             "journal, 200 answers",
             "/journal/",
