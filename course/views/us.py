@@ -138,7 +138,7 @@ def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
 CONVERSATIONS_A_PAGE = 10
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 # What the index of the conversations reads of each answer: never its text.
-INDEX = ("pk", "author_id", "prompt_id", "sharing", "shared_at", "updated_at")
+INDEX = ("pk", "prompt_id", "sharing", "shared_at", "updated_at")
 
 
 def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict:
