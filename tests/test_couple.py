@@ -562,6 +562,30 @@ def test_unsharing_takes_effect_on_the_next_request(alice, bob, linked, prompts)
     assert AuditEvent.objects.filter(user=alice, kind=AuditEvent.Kind.WITHDRAWN).exists()
 
 
+def test_an_answer_unshared_while_the_page_is_drawn_shows_nothing_of_it(
+    alice, bob, linked, prompts
+):
+    """/us/ lists the conversations without their text, then reads the page's answers
+    whole through the access rule again: an unshare landing between the two reads
+    leaves the answer's text off the page."""
+    shared = share(alice, prompts[0], SHARED)
+    browser = client_for(bob)
+    assert SHARED in body(browser.get("/us/"))
+    unshared = []
+
+    def unshare_after_the_index(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if '"readable"' in sql and not unshared:
+            unshared.append(Answer.objects.filter(pk=shared.pk).update(sharing="private"))
+        return result
+
+    with connection.execute_wrapper(unshare_after_the_index):
+        response = browser.get("/us/")
+    assert response.status_code == 200
+    assert unshared == [1], "the index query was not recognised"
+    assert SHARED not in body(response)
+
+
 def test_nobody_can_change_the_sharing_of_someone_elses_answer(alice, bob, carol, linked, prompts):
     answer(alice, prompts[0], SECRET)
     for person in (bob, carol):

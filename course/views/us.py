@@ -137,6 +137,8 @@ def reply(request: HttpRequest, answer_id: int) -> HttpResponse:
 # each with both answers and a reply form) was most of the page's time.
 CONVERSATIONS_A_PAGE = 10
 EARLIEST = datetime.min.replace(tzinfo=UTC)
+# What the index of the conversations reads of each answer: never its text.
+INDEX = ("pk", "prompt_id", "sharing", "shared_at", "updated_at")
 
 
 def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict:
@@ -155,17 +157,21 @@ def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict
         done[user_id].add(lesson_id)
     mine = build_journey(stages, done[user.pk])
 
+    # The index of the conversations, as plain rows (no text): building ~130 model
+    # instances here was a fifth of the page's time, and only a page of them is drawn.
     # Mine as the partner is offered them: the same rule that decides what they see.
-    my_shared = {a.prompt_id: a for a in Answer.objects.offered_to(partner).defer("text")}
+    my_shared = {a["prompt_id"]: a for a in Answer.objects.offered_to(partner).values(*INDEX)}
     # Theirs offered to me: readable now, or waiting for mine (their text is never read).
-    theirs_offered = list(Answer.objects.offered_and_readable(user).defer("text"))
-    offered = {a.prompt_id: a.sharing for a in theirs_offered}
-    their_shared = {a.prompt_id: a for a in theirs_offered if a.readable}
-    waiting = {a.prompt_id: a.shared_at for a in theirs_offered if not a.readable}
+    theirs_offered = list(Answer.objects.offered_and_readable(user).values(*INDEX, "readable"))
+    offered = {a["prompt_id"]: a["sharing"] for a in theirs_offered}
+    their_shared = {a["prompt_id"]: a for a in theirs_offered if a["readable"]}
+    waiting = {a["prompt_id"]: a["shared_at"] for a in theirs_offered if not a["readable"]}
     slugs = set(my_shared) | set(their_shared) | set(waiting)
     # Replies only under answers both can read: mine the partner can read, theirs.
-    readable_by_both = {a.pk for a in their_shared.values()} | {
-        a.pk for a in my_shared.values() if a.sharing == Sharing.SHARED or a.prompt_id in offered
+    readable_by_both = {a["pk"] for a in their_shared.values()} | {
+        a["pk"]
+        for a in my_shared.values()
+        if a["sharing"] == Sharing.SHARED or a["prompt_id"] in offered
     }
     # The latest reply under each answer of the two (kept below only if both can read it).
     last_reply = dict(
@@ -180,9 +186,9 @@ def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict
     for prompt in course.prompts_with(slugs):
         my_answer = my_shared.get(prompt.slug)
         their_answer = their_shared.get(prompt.slug)
-        answers = [a for a in (my_answer, their_answer) if a and a.pk in readable_by_both]
-        moments = [a.shared_at or a.updated_at for a in (my_answer, their_answer) if a]
-        moments += [last_reply[a.pk] for a in answers if a.pk in last_reply]
+        answers = [a for a in (my_answer, their_answer) if a and a["pk"] in readable_by_both]
+        moments = [a["shared_at"] or a["updated_at"] for a in (my_answer, their_answer) if a]
+        moments += [last_reply[a["pk"]] for a in answers if a["pk"] in last_reply]
         moments += [waiting[prompt.slug]] if waiting.get(prompt.slug) else []
         shared.append(
             {
@@ -190,7 +196,7 @@ def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict
                 "mine": my_answer,
                 "theirs": their_answer,
                 "waiting": prompt.slug in waiting,
-                "answer_ids": [a.pk for a in answers],
+                "answer_ids": [a["pk"] for a in answers],
                 "conversation": answers[0] if len(answers) == 1 else their_answer or None,
                 "latest": max(moments, default=EARLIEST),
             }
@@ -225,19 +231,17 @@ def our_journey(user, partner, *, page=None, showing: int | None = None) -> dict
 
 
 def _read_conversations(user, partner, rows, offered: dict) -> None:
-    """The texts, the reach and the replies of the conversations on this page only:
-    two queries, however many there are. The texts are read through the access rule
-    again, so an answer unshared a moment ago shows nothing, and every answer gets its
-    text here: none is left to be loaded later, past the rule."""
-    answers = {a.pk: a for row in rows for a in (row["mine"], row["theirs"]) if a}
-    texts = dict(
-        Answer.objects.visible_to(user).filter(pk__in=list(answers)).values_list("pk", "text")
-    )
-    for pk, answer in answers.items():
-        answer.text = texts.get(pk, "")
+    """The answers, the reach and the replies of the conversations on this page only:
+    two queries, however many there are. The index gave rows without text; the answers
+    are read whole here, through the access rule again, so an answer unshared (or
+    deleted) a moment ago shows nothing, and no answer is left to be loaded later, past
+    the rule. The template gets these model instances, never an index row."""
+    indexed = [a["pk"] for row in rows for a in (row["mine"], row["theirs"]) if a]
+    whole = {a.pk: a for a in Answer.objects.visible_to(user).filter(pk__in=indexed)}
     for row in rows:
-        if row["theirs"] is not None and row["theirs"].pk not in texts:
-            row["theirs"] = None
+        for side in ("mine", "theirs", "conversation"):
+            if row[side] is not None:
+                row[side] = whole.get(row[side]["pk"])
     replies = replies_for(user, [pk for row in rows for pk in row["answer_ids"]])
     for row in rows:
         my_answer = row["mine"]
