@@ -73,6 +73,12 @@ class ProfileForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Your time zone",
         required=False,
+        error_messages={
+            "invalid_choice": (
+                "We do not know the time zone “%(value)s”, so yours stays as it was. "
+                "Choose one from the list."
+            )
+        },
         widget=TimeZoneSelect,
         help_text="Times in Trellis, such as “Saved at 21:40”, are shown in it.",
     )
@@ -138,6 +144,12 @@ def account(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:account")
+    if "time_zone" in form.errors:
+        # Drawn again on the zone that is stored: a select with none of its options
+        # chosen falls back to the first (the site's zone), which a second Save would
+        # store without a word.
+        form.data = form.data.copy()
+        form.data["time_zone"] = user.time_zone
     context = {"form": form, "download_url": requested_download(request)}
     return render(request, "accounts/account.html", context)
 

@@ -73,7 +73,7 @@ def test_a_zone_that_does_not_exist_is_refused_and_the_rest_is_kept(alice):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Select a valid choice." in page
+    assert "We do not know the time zone" in page
     assert 'value="Ali, typed just now"' in page
     alice.refresh_from_db()
     assert (alice.display_name, alice.time_zone) == ("Alice", "Asia/Kolkata")
@@ -91,3 +91,37 @@ def test_the_page_reads_no_more_for_a_spouse_who_has_set_everything(alice, bob):
         assert browser.get("/account/").status_code == 200
 
     assert len(full) == len(plain)
+
+
+def test_a_refused_zone_shows_the_stored_one_again_so_saving_twice_keeps_it(alice):
+    """A zone the list does not hold (a tampered form, or a tz database that changed
+    under an open page) is refused in our words, and the select shows the zone that is
+    stored: a second Save must not quietly put the site's zone in its place."""
+    alice.time_zone = "Europe/Lisbon"
+    alice.save(update_fields=["time_zone"])
+    browser = signed_in(alice)
+
+    refused = browser.post("/account/", settings_form(time_zone="Mars/Olympus_Mons"))
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "We do not know the time zone “Mars/Olympus_Mons”" in page
+    assert "Select a valid choice" not in page
+    assert selected_zone(page) == ["Europe/Lisbon"]
+    again = browser.post("/account/", settings_form(time_zone=selected_zone(page)[0]))
+    assert again.status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/Lisbon"
+
+
+def test_a_group_of_choices_is_named_by_its_legend(alice):
+    """Radio buttons are grouped in a fieldset named by a legend; a label pointing at
+    nothing (for="") names nothing for a screen reader."""
+    response = signed_in(alice).get("/account/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<label for="">' not in page
+    group = re.search(r"<fieldset[^>]*>\s*<legend>(.*?)</legend>(.*?)</fieldset>", page, re.S)
+    assert group and "What my spouse sees" in group[1]
+    assert 'name="progress_shown"' in group[2]
