@@ -98,6 +98,31 @@ def test_a_stale_tab_cannot_share_again_what_was_withdrawn(
     bob_page.context.close()
 
 
+def test_a_stale_tab_saving_only_its_old_choice_is_told_the_choice_was_not_saved(
+    page, live_server, alice, bob, content
+):
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    link(alice, bob)
+    answer(alice, prompt, "Words that stay the same.", sharing="shared")
+    sign_in(page, live_server, alice.email)
+    stale = page.context.new_page()
+    for tab in (page, stale):
+        tab.goto(live_server.url + f"/journal/{prompt}/")
+    page.get_by_label("Private: only me").check()
+    page.get_by_role("button", name="Save answer").click()
+    saved(page)
+
+    # the old tab still shows "Shared" ticked, and its words are the saved words
+    stale.get_by_role("button", name="Save answer").click()
+
+    expect(stale.get_by_role("heading", name="Your choice was not saved")).to_be_visible()
+    expect(stale.get_by_text("Private to you. Bob cannot see it.")).to_be_visible()
+    assert_accessible(stale)
+    assert Answer.objects.get(author=alice, prompt_id=prompt).current_sharing == "private"
+    stale.get_by_role("link", name="Choose again").click()
+    expect(stale.get_by_label("Private: only me")).to_be_checked()
+
+
 def test_when_both_is_an_exchange_never_one_sided(two_browsers, live_server, alice, bob, content):
     alice_page, bob_page = two_browsers
     prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]

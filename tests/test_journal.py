@@ -710,3 +710,27 @@ def test_after_an_unlink_the_journal_says_private_and_stores_it(content, alice, 
     assert '<p class="meta">Private: only me · saved' in row[0]
     stored_now = stored(alice, prompt)
     assert (stored_now.sharing, stored_now.version) == (Sharing.PRIVATE, shared.version + 1)
+
+
+def test_a_stale_tab_that_changed_only_the_choice_is_told_its_choice_was_not_saved(
+    client, alice, bob, prompt
+):
+    """A stale tab whose words are the saved words, and which only chose to share: the
+    page says plainly that the choice was not saved and who can read the answer now,
+    instead of offering "two versions" that are the same."""
+    link(alice, bob)
+    client.force_login(alice)
+    post_answer(client, prompt, "The same words in both tabs.", sharing=Sharing.SHARED)
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+
+    response = post_answer(
+        client, prompt, "The same words in both tabs.", base_version=1, sharing=Sharing.SHARED
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "<h1>Your choice was not saved</h1>" in page
+    assert "Private to you. Bob cannot see it." in page
+    assert f'href="/journal/{prompt}/"' in page
+    assert "Two versions" not in page and "<textarea" not in page
+    assert stored(alice, prompt).current_sharing == Sharing.PRIVATE

@@ -77,6 +77,9 @@ def _conflict_page(request, prompt, answer, mine: str, lesson_url: str) -> HttpR
         "prompt": prompt,
         "answer": answer,
         "mine": mine,
+        # The stale tab changed only who can read the answer: there is one wording, so
+        # the page says the choice was not saved rather than offer two equal versions.
+        "same_words": answer is not None and answer.text == mine,
         "who_can_read": reach.who_can_read(prompt, stored),
         "next": _safe_next(request, lesson_url),
     }
