@@ -29,6 +29,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
     page.get_by_role("link", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Password").fill(NEW_PASSWORD)
@@ -39,6 +40,7 @@ def test_visitor_signs_up_signs_out_signs_in_and_resets_password(page, live_serv
 
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("link", name=re.compile("Forgot", re.I)).click()
+    expect(page.get_by_role("heading", name="Forgotten your password?")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_role("button", name="Send me a link").click()

@@ -112,6 +112,7 @@ def test_check_ins_shared_and_a_commitment_kept_and_confirmed(
     new.get_by_role("button", name="Save commitment").click()
     expect(bob_page.get_by_text("Your commitment is saved.")).to_be_visible()
     bob_page.get_by_role("link", name=re.compile("Mark it kept or not kept")).click()
+    expect(bob_page.get_by_label("I kept it")).to_be_visible()
     assert_accessible(bob_page)
     bob_page.get_by_label("I kept it").check()
     bob_page.get_by_label("A note (optional)").fill("Home at 5:45.")

@@ -96,6 +96,7 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     expect(alice_page.get_by_role("heading", name="First, is it you?")).to_be_visible()
     alice_page.get_by_label("Password").fill(PASSWORD)
     alice_page.get_by_role("button", name="Continue").click()
+    expect(alice_page.get_by_role("button", name="Yes, unlink our accounts")).to_be_visible()
     assert_accessible(alice_page)
     alice_page.get_by_role("button", name="Yes, unlink our accounts").click()
     expect(alice_page.get_by_text("no longer linked")).to_be_visible()

@@ -54,6 +54,7 @@ def test_mfa_set_up_then_sign_in_with_a_code(page, live_server, alice):
     if page.get_by_role("heading", name="First, is it you?").is_visible():
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Authenticator secret")).to_be_visible()
     assert_accessible(page)
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code").fill(fresh_code(secret))
