@@ -59,22 +59,31 @@ def test_after_an_unlink_a_new_partner_sees_nothing_of_the_past(
     assert Answer.objects.get(author=alice, prompt_id=prompt).shared_with is None
 
 
-def test_a_stale_tab_cannot_share_again_what_was_withdrawn(
-    page, live_server, alice, bob, content, browser
-):
+def withdrawn_in_another_tab(page, live_server, alice, bob, text: str):
+    """Alice, linked with Bob, shared `text` and opened its page in two tabs; in the
+    first she made it private. Returns the question and the second, stale tab, which
+    still shows "Shared" ticked."""
     prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
     link(alice, bob)
-    answer(alice, prompt, "Shared, then taken back.", sharing="shared")
+    answer(alice, prompt, text, sharing="shared")
     sign_in(page, live_server, alice.email)
     stale = page.context.new_page()
     for tab in (page, stale):
         tab.goto(live_server.url + f"/journal/{prompt}/")
         expect(tab.get_by_label("Shared with my spouse")).to_be_checked()
-
     page.get_by_label("Private: only me").check()
     page.get_by_role("button", name="Save answer").click()
     saved(page)
     expect(page.get_by_text("Private to you. Bob cannot see it.").first).to_be_visible()
+    return prompt, stale
+
+
+def test_a_stale_tab_cannot_share_again_what_was_withdrawn(
+    page, live_server, alice, bob, content, browser
+):
+    prompt, stale = withdrawn_in_another_tab(
+        page, live_server, alice, bob, "Shared, then taken back."
+    )
 
     # the old tab still shows "Shared" ticked; its save must not widen anything
     stale.get_by_role("textbox").fill("Shared, then taken back. And a new line.")
@@ -101,16 +110,7 @@ def test_a_stale_tab_cannot_share_again_what_was_withdrawn(
 def test_a_stale_tab_saving_only_its_old_choice_is_told_the_choice_was_not_saved(
     page, live_server, alice, bob, content
 ):
-    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
-    link(alice, bob)
-    answer(alice, prompt, "Words that stay the same.", sharing="shared")
-    sign_in(page, live_server, alice.email)
-    stale = page.context.new_page()
-    for tab in (page, stale):
-        tab.goto(live_server.url + f"/journal/{prompt}/")
-    page.get_by_label("Private: only me").check()
-    page.get_by_role("button", name="Save answer").click()
-    saved(page)
+    prompt, stale = withdrawn_in_another_tab(page, live_server, alice, bob, "Words that stay.")
 
     # the old tab still shows "Shared" ticked, and its words are the saved words
     stale.get_by_role("button", name="Save answer").click()
