@@ -205,3 +205,33 @@ def test_progress_never_tells_which_safety_lesson_a_spouse_read(
     expect(alice_card).to_contain_text("Alice keeps their progress to themselves for now.")
     expect(alice_card).not_to_contain_text("Honesty")
     assert_accessible(bob_page)
+
+
+def test_a_stale_tab_changing_only_who_can_read_is_told_on_the_spot_and_shown_what_is_stored(
+    page, live_server, alice, bob, content
+):
+    prompt, stale = withdrawn_in_another_tab(page, live_server, alice, bob, "Words that stay.")
+    posts = []
+    stale.on("request", lambda request: posts.append(request) if request.method == "POST" else 0)
+
+    # in the old tab, only the choice changes: it saves at once, and is refused
+    stale.get_by_label(re.compile("Shared when we have both")).check()
+
+    status = stale.locator("[data-save-status]")
+    expect(status).to_contain_text("was not saved")
+    expect(status).to_contain_text("Private to you. Bob cannot see it.")
+    expect(stale.get_by_label("Private: only me")).to_be_checked()
+    expect(stale.locator("[data-who-can-read]")).to_have_text("Private to you. Bob cannot see it.")
+    assert stale.url.endswith(f"/journal/{prompt}/")
+    assert len(posts) == 1, "the refused choice must never be sent again on its own"
+    assert_accessible(stale)
+    stored = Answer.objects.get(author=alice, prompt_id=prompt)
+    assert (stored.current_sharing, stored.version) == ("private", 2)
+
+    # choosing again opens the answer as it is now, where the choice saves
+    stale.get_by_role("link", name="Choose again").click()
+    expect(stale.get_by_label("Private: only me")).to_be_checked()
+    stale.get_by_label(re.compile("Shared when we have both")).check()
+    expect(stale.locator("[data-save-status]")).to_contain_text("Saved. Bob will see this once")
+    stored.refresh_from_db()
+    assert (stored.current_sharing, stored.version) == ("when_both", 3)

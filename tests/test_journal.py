@@ -734,3 +734,62 @@ def test_a_stale_tab_that_changed_only_the_choice_is_told_its_choice_was_not_sav
     assert f'href="/journal/{prompt}/"' in page
     assert "Two versions" not in page and "<textarea" not in page
     assert stored(alice, prompt).current_sharing == Sharing.PRIVATE
+
+
+def test_a_stale_autosave_that_changed_only_the_choice_is_told_who_can_read_now(
+    client, alice, bob, prompt
+):
+    """The script of a stale tab whose words are the saved words (sent with the line
+    endings a browser sends) is told what is stored, so it can say the choice was not
+    saved and show the choice in force, without sending it again."""
+    link(alice, bob)
+    client.force_login(alice)
+    post_answer(client, prompt, "Two lines,\nthe same in both tabs.", sharing=Sharing.SHARED)
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+
+    response = post_answer(
+        client,
+        prompt,
+        "Two lines,\r\nthe same in both tabs.",
+        base_version=1,
+        as_json=True,
+        sharing=Sharing.WHEN_BOTH,
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "conflict": True,
+        "sharing": Sharing.PRIVATE,
+        "who_can_read": "Private to you. Bob cannot see it.",
+    }
+    assert (stored(alice, prompt).current_sharing, stored(alice, prompt).version) == (
+        Sharing.PRIVATE,
+        2,
+    )
+
+
+def test_a_stale_tab_that_only_narrowed_the_choice_is_told_it_is_saved(client, alice, bob, prompt):
+    """Narrowing is always applied, even from a stale tab: when its words are the saved
+    words, nothing waits on a conflict page, and the page must not say "not saved"."""
+    link(alice, bob)
+    client.force_login(alice)
+    post_answer(client, prompt, "Two lines,\nthe same in both tabs.", sharing=Sharing.SHARED)
+    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.WHEN_BOTH})
+
+    response = post_answer(
+        client,
+        prompt,
+        "Two lines,\r\nthe same in both tabs.",
+        base_version=1,
+        sharing=Sharing.PRIVATE,
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [
+        (f"/course/{lesson_slugs('honesty')[0]}/#prompt-{prompt}", 302)
+    ]
+    page = response.content.decode()
+    assert "Your answer is saved. Private to you. Bob cannot see it." in page
+    assert "not saved" not in page
+    assert stored(alice, prompt).current_sharing == Sharing.PRIVATE

@@ -26,6 +26,7 @@ from course.journal import (
     AnswerTooLong,
     answer_converter,
     change_sharing,
+    clean_text,
     first_lines,
     journal_rows,
     lesson_pages,
@@ -70,7 +71,9 @@ def _answer_page(request, prompt, answer, form, lesson_url, status=200) -> HttpR
     return render(request, "course/answer.html", context, status=status)
 
 
-def _conflict_page(request, prompt, answer, mine: str, lesson_url: str) -> HttpResponse:
+def _conflict_page(
+    request, prompt, answer, mine: str, lesson_url: str, same_words: bool
+) -> HttpResponse:
     reach = reach_for(request.user, [prompt.slug])
     stored = answer.current_sharing if answer else Sharing.PRIVATE
     context = {
@@ -79,7 +82,7 @@ def _conflict_page(request, prompt, answer, mine: str, lesson_url: str) -> HttpR
         "mine": mine,
         # The stale tab changed only who can read the answer: there is one wording, so
         # the page says the choice was not saved rather than offer two equal versions.
-        "same_words": answer is not None and answer.text == mine,
+        "same_words": same_words,
         "who_can_read": reach.who_can_read(prompt, stored),
         "next": _safe_next(request, lesson_url),
     }
@@ -139,13 +142,36 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         return _answer_page(request, prompt, existing, form, lesson_url, status=413)
     record_sharing(request.user, result)
 
+    stored = result.answer
     if result.conflict:
-        if wants_json(request):
-            # The script then posts the form normally to show the conflict page below.
-            return JsonResponse({"conflict": True}, status=409)
-        return _conflict_page(request, prompt, result.answer, form.cleaned_data["text"], lesson_url)
+        # The words are the saved words: a stale tab changed only who can read the answer.
+        same_words = stored is not None and stored.text == clean_text(form.cleaned_data["text"])
+        if same_words and wants_json(request):
+            # The script says whether its choice is the one in force (a narrowing always
+            # is) and shows that one; it never sends a refused choice again. The tab keeps
+            # its old version: it was drawn for what was stored then.
+            sharing = stored.current_sharing
+            reach = reach_for(request.user, [prompt.slug])
+            return JsonResponse(
+                {
+                    "conflict": True,
+                    "sharing": sharing,
+                    "who_can_read": reach.who_can_read(prompt, sharing),
+                },
+                status=409,
+            )
+        chosen = form.cleaned_data.get("sharing") or None
+        if not same_words or chosen not in (None, stored.current_sharing):
+            if wants_json(request):
+                # The script then posts the form normally to show the conflict page below.
+                return JsonResponse({"conflict": True}, status=409)
+            return _conflict_page(
+                request, prompt, stored, form.cleaned_data["text"], lesson_url, same_words
+            )
 
-    saved = result.answer
+    # Saved, or the stale tab's words and choice are what is stored (a narrowing is
+    # always applied): nothing waits on a conflict page.
+    saved = stored
     sharing = saved.current_sharing if saved else Sharing.PRIVATE
     if wants_json(request):
         # The script counts only this answer as a save, and shows what is stored.

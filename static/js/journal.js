@@ -143,6 +143,10 @@
     function outcome(result) {
       var data = result.data;
       if (result.status === 200 && data && typeof data.version === "number") return "saved";
+      // The words were the saved words: only who can read the answer was at stake.
+      if (result.status === 409 && data && data.conflict && typeof data.sharing === "string") {
+        return "choice-only";
+      }
       if (result.status === 409 && data && data.conflict) return "conflict";
       if ((result.status === 400 || result.status === 413) && data && data.error) return "refused";
       if (result.status === 401) return "signed-out";
@@ -172,6 +176,30 @@
       }
     }
 
+    // A stale tab (who can read the answer was changed in another one) whose words are
+    // the saved words: the server says what is in force. Show that, and say whether this
+    // choice is it. A refused choice is never sent again: the tab keeps its old version,
+    // so choosing again means opening the answer as it is now.
+    function choiceAnswered(data, sentText, sentSharing) {
+      var before = storedSharing;
+      lastSaved = sentText;
+      storedSharing = data.sharing;
+      if (sharing() === sentSharing) showSharing(storedSharing);
+      if (whoCanRead) whoCanRead.textContent = data.who_can_read;
+      if (textarea.value === sentText) drafts.forget(key);
+      if (sentSharing && sentSharing !== data.sharing) {
+        say("The choice you just made was not saved: who can read this answer was changed " +
+          "in another tab or device. " + data.who_can_read + " ", "error");
+        var again = document.createElement("a");
+        again.href = form.action;
+        again.textContent = "Choose again";
+        status.append(again);
+        return "choice-refused";
+      }
+      say(sentSharing !== before ? "Saved. " + data.who_can_read : "Saved", "saved");
+      return "saved";
+    }
+
     function save() {
       window.clearTimeout(timer);
       timer = null;
@@ -189,6 +217,9 @@
           if (unsaved()) schedule(DELAY);
         } else if (stopped) {
           // Leaving: the quick exit carried the words; nothing more to show or send.
+        } else if (got === "choice-only") {
+          got = choiceAnswered(result.data, sentText, sentSharing);
+          if (got === "saved" && unsaved()) schedule(DELAY);
         } else if (got === "conflict") {
           // Changed in another tab: show both texts on the conflict page, keeping the draft.
           say("This answer changed elsewhere. Opening both versions…", "error");
@@ -268,7 +299,10 @@
       // the version on: send the form once it has landed, with the version it brought,
       // or the form would meet its own autosave as a conflict.
       event.preventDefault();
-      inFlight.then(function (got) { if (got !== "conflict") form.submit(); });
+      // Nor send a choice just refused: the status says so, and offers to choose again.
+      inFlight.then(function (got) {
+        if (got !== "conflict" && got !== "choice-refused") form.submit();
+      });
     });
     // Back at this tab (perhaps after signing in again in another one): try again now.
     function retryNow() {
