@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 
 from accounts.forms import JINJA2_RENDERER
 from course.encryption import is_unreadable
+from course.journal import sharing_labels
 from course.models import Answer, Sharing
 
 ANSWER_HELP = "Light formatting works: *emphasis*, **strong**, lists with -, quotes with >."
@@ -80,6 +81,9 @@ class AnswerForm(forms.Form):
         # Says what is stored, not what an unsaved form shows.
         self.who_can_read = reach.who_can_read(prompt, self.stored_sharing) if reach else ""
         self.partner_note = reach.partner_note(prompt, self.stored_sharing) if reach else ""
+        # Whom a share goes to, in the choices' words too.
+        partner = reach.partner if reach else None
+        self.fields["sharing"].choices = list(sharing_labels(partner).items())
         # Nobody to share with yet: the choice would be offered, then undone on saving.
         self.unlinked = reach is not None and reach.partner is None
 

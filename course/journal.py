@@ -346,7 +346,17 @@ def restore_version(*, author, version: AnswerVersion) -> SaveResult:
     )
 
 
-SHARING_LABELS = dict(Sharing.choices)
+def sharing_labels(partner) -> dict[str, str]:
+    """The sharing choices in words. Once there is a partner they name them, as the
+    line above the choices does ("Jo cannot see it."); the model's words otherwise."""
+    if partner is None:
+        return dict(Sharing.choices)
+    name = partner.display_name
+    return {
+        Sharing.PRIVATE: Sharing.PRIVATE.label,
+        Sharing.SHARED: f"Shared with {name}",
+        Sharing.WHEN_BOTH: f"Shared with {name} when we have both shared ours",
+    }
 
 
 @dataclass(slots=True)

@@ -221,7 +221,7 @@ def test_the_sharing_choice_saves_at_once_and_the_page_shows_what_is_stored(
     expect(answer.status).to_have_text(re.compile("Saved at"))
 
     # Shared, with autosave only (no "Save answer"): the partner can read it.
-    answer.choose("Shared with my spouse")
+    answer.choose("^Shared with Bob$")
     expect(answer.status).to_have_text("Saved. Bob can read this.")
     expect(answer.who_can_read).to_have_text("Bob can read this.")
     assert stored(alice).sharing == "shared"
@@ -290,7 +290,7 @@ def test_a_stale_tab_cannot_widen_sharing_by_autosave(page, live_server, alice, 
     fresh = open_lesson(page, live_server, first_lesson)
     fresh.box.fill("Shared at first.")
     expect(fresh.status).to_have_text(re.compile("Saved at"))
-    fresh.choose("Shared with my spouse")
+    fresh.choose("^Shared with Bob$")
     expect(fresh.status).to_have_text("Saved. Bob can read this.")
     stale = open_lesson(page.context.new_page(), live_server, first_lesson)  # still says Shared
     fresh.choose("Private: only me")

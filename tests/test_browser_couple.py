@@ -58,7 +58,10 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     assert_accessible(alice_page)
 
     # alice shares one answer, keeps one private, shares one "when we've both answered"
-    for prompt, choice in ((first, "Shared with my spouse"), (third, "Shared when we have both")):
+    for prompt, choice in (
+        (first, "^Shared with Bob$"),
+        (third, "Shared with Bob when we have both"),
+    ):
         alice_page.goto(live_server.url + f"/journal/{prompt.slug}/")
         alice_page.get_by_label(re.compile(choice)).check()
         alice_page.get_by_role("button", name="Save answer").click()
@@ -80,7 +83,7 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     bob_page.goto(live_server.url + "/us/")
     expect(bob_page.get_by_text("When both: the small truth.")).to_have_count(0)
     bob_page.goto(live_server.url + f"/journal/{third.slug}/")
-    bob_page.get_by_label(re.compile("Shared when we have both")).check()
+    bob_page.get_by_label(re.compile("Shared with Alice when we have both")).check()
     bob_page.get_by_role("button", name="Save answer").click()
     expect(bob_page.locator(".message-success")).to_contain_text("Your answer is saved")
     expect(bob_page.locator("[data-who-can-read]")).to_have_text(

@@ -70,7 +70,7 @@ def withdrawn_in_another_tab(page, live_server, alice, bob, text: str):
     stale = page.context.new_page()
     for tab in (page, stale):
         tab.goto(live_server.url + f"/journal/{prompt}/")
-        expect(tab.get_by_label("Shared with my spouse")).to_be_checked()
+        expect(tab.get_by_label("Shared with Bob", exact=True)).to_be_checked()
     page.get_by_label("Private: only me").check()
     page.get_by_role("button", name="Save answer").click()
     saved(page)
@@ -149,7 +149,7 @@ def test_when_both_is_an_exchange_never_one_sided(two_browsers, live_server, ali
     expect(alice_page.get_by_text("ok", exact=True)).to_have_count(0)
 
     bob_page.goto(live_server.url + f"/journal/{prompt}/")
-    bob_page.get_by_label(re.compile("Shared when we have both")).check()
+    bob_page.get_by_label(re.compile("Shared with Alice when we have both")).check()
     bob_page.get_by_role("button", name="Save answer").click()
     saved(bob_page)
     bob_page.goto(live_server.url + "/us/")
@@ -215,7 +215,7 @@ def test_a_stale_tab_changing_only_who_can_read_is_told_on_the_spot_and_shown_wh
     stale.on("request", lambda request: posts.append(request) if request.method == "POST" else 0)
 
     # in the old tab, only the choice changes: it saves at once, and is refused
-    stale.get_by_label(re.compile("Shared when we have both")).check()
+    stale.get_by_label(re.compile("Shared with Bob when we have both")).check()
 
     status = stale.locator("[data-save-status]")
     expect(status).to_contain_text("was not saved")
@@ -231,7 +231,7 @@ def test_a_stale_tab_changing_only_who_can_read_is_told_on_the_spot_and_shown_wh
     # choosing again opens the answer as it is now, where the choice saves
     stale.get_by_role("link", name="Choose again").click()
     expect(stale.get_by_label("Private: only me")).to_be_checked()
-    stale.get_by_label(re.compile("Shared when we have both")).check()
+    stale.get_by_label(re.compile("Shared with Bob when we have both")).check()
     expect(stale.locator("[data-save-status]")).to_contain_text("Saved. Bob will see this once")
     stored.refresh_from_db()
     assert (stored.current_sharing, stored.version) == ("when_both", 3)

@@ -793,3 +793,48 @@ def test_a_stale_tab_that_only_narrowed_the_choice_is_told_it_is_saved(client, a
     assert "Your answer is saved. Private to you. Bob cannot see it." in page
     assert "not saved" not in page
     assert stored(alice, prompt).current_sharing == Sharing.PRIVATE
+
+
+def test_the_sharing_choices_name_the_partner_where_the_answer_is_written(
+    alice, bob, content, prompt
+):
+    """The line above the choices already says "Bob cannot see it."; the choices say
+    whom they share with too, on the answer's page and on its lesson's page."""
+    link(alice, bob)
+    browser = signed_in(alice)
+
+    for url in (f"/journal/{prompt}/", f"/course/{lesson_slugs('honesty')[0]}/"):
+        response = browser.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        labels = re.findall(rf'<label for="{prompt}-sharing_\d">(.*?)</label>', page)
+        assert labels == [
+            "Private: only me",
+            "Shared with Bob",
+            "Shared with Bob when we have both shared ours",
+        ]
+        assert "my spouse" not in page
+
+
+def test_the_journal_says_whom_each_answer_is_shared_with(alice, bob, content):
+    first, second, third = prompt_slugs(lesson_slugs("honesty")[0])[:3]
+    link(alice, bob)
+    answer(alice, first, "Shared now.", sharing=Sharing.SHARED)
+    answer(alice, second, "Shared in an exchange.", sharing=Sharing.WHEN_BOTH)
+    answer(alice, third, "Kept to myself.")
+
+    response = signed_in(alice).get("/journal/?stage=honesty")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    meta = {
+        slug: re.search(
+            rf'<a href="/journal/{slug}/">.*?<p class="meta">(.*?) · saved', page, re.S
+        )[1]
+        for slug in (first, second, third)
+    }
+    assert meta == {
+        first: "Shared with Bob",
+        second: "Shared with Bob when we have both shared ours",
+        third: "Private: only me",
+    }

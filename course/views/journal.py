@@ -21,7 +21,6 @@ from accounts.decorators import login_required, wants_json, written_by_someone_e
 from accounts.downloads import reauthenticate_then_return, requested_download
 from course.forms import AnswerForm, SearchForm
 from course.journal import (
-    SHARING_LABELS,
     VERSION_WINDOW,
     AnswerTooLong,
     answer_converter,
@@ -38,11 +37,12 @@ from course.journal import (
     restore_version,
     save_answer,
     settle_ended_shares,
+    sharing_labels,
     stage_tabs,
     stage_to_show,
 )
 from course.models import Answer, AnswerVersion, Prompt, Sharing
-from course.progress import journey_for
+from course.progress import journey_for, standing_of
 from course.roles import journal_for
 from course.snapshot import in_course_order
 
@@ -285,14 +285,15 @@ def index(request: HttpRequest) -> HttpResponse:
         lessons, pages = lesson_pages(chosen, stages.get(chosen, {}), asked)
         shown = [row for _, lesson_rows in lessons for row in lesson_rows]
         read_texts(request.user, shown, only_these=True)
-    journey = journey_for(request.user)
+    standing = standing_of(request.user)
+    journey, labels = standing.journey, sharing_labels(standing.partner)
     # Worked out here once per row rather than by filters in the template.
     for row in shown:
         row.can_open = may_open(row.prompt, row.answer, journey)
         if row.answer:
             row.preview = first_lines(row.answer.text)
             row.saved_on = _day_label(row.answer.updated_at)
-            row.sharing_label = SHARING_LABELS.get(row.answer.current_sharing, "")
+            row.sharing_label = labels.get(row.answer.current_sharing, "")
     tabs = stage_tabs(stages, chosen)
     return render(
         request,
