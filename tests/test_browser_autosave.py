@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from course.models import Answer, Lesson
 from tests.conftest import NEUTRAL, PASSWORD, assert_accessible, sign_in
+from tests.factories import answer as answer_as
 from tests.factories import link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -282,6 +283,39 @@ def test_an_answer_page_that_answers_html_is_not_taken_for_a_save(
     expect(answer.status).to_contain_text("kept in this browser")
     assert drafts(page) == [f"trellis-draft:{alice.pk}:{answer.prompt.slug}"]
     assert not Answer.objects.exists()
+
+
+def test_the_note_on_the_partners_answer_follows_an_autosaved_choice(
+    page, live_server, alice, bob, first_lesson
+):
+    """The note that Bob's answer waits for Alice's is true only while hers is private:
+    choosing "when we have both" (autosave, no reload) opens the exchange, and the page
+    must not go on saying that Bob's answer waits."""
+    link(alice, bob)
+    waiting = "Bob has answered this and will share it once you share yours."
+    prompt = first_lesson.prompts.order_by("order").first()
+    answer_as(bob, prompt.slug, "Bob's side.", sharing="when_both")
+    sign_in(page, live_server, alice.email)
+    answer = open_lesson(page, live_server, first_lesson)
+    note = answer.block.locator(".partner-note")
+    expect(note).to_contain_text(waiting)
+    answer.box.fill("Alice's side.")
+    expect(answer.status).to_have_text(re.compile("Saved at"))
+
+    answer.choose("Shared with Bob when we have both")
+
+    both = "Bob can read this: you have both shared your answers."
+    expect(answer.status).to_have_text("Saved. " + both)
+    expect(answer.who_can_read).to_have_text(both)
+    expect(note).to_be_hidden()
+    assert_accessible(page)
+    assert stored(alice).sharing == "when_both"
+
+    # withdrawn again: Bob's answer waits once more, and the page says so
+    answer.choose("Private: only me")
+    expect(answer.status).to_have_text("Saved. Private to you. Bob cannot see it.")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(waiting)
 
 
 def test_a_stale_tab_cannot_widen_sharing_by_autosave(page, live_server, alice, bob, first_lesson):

@@ -233,6 +233,7 @@ def test_an_empty_first_answer_saves_nothing(client, alice, prompt, text):
         "sharing": "private",
         "who_can_read": "Private to you. Once you link accounts with your spouse, you can "
         "choose to share.",
+        "partner_note": "",
     }
     assert not Answer.objects.exists()
 
@@ -761,6 +762,7 @@ def test_a_stale_autosave_that_changed_only_the_choice_is_told_who_can_read_now(
         "conflict": True,
         "sharing": Sharing.PRIVATE,
         "who_can_read": "Private to you. Bob cannot see it.",
+        "partner_note": "",
     }
     assert (stored(alice, prompt).current_sharing, stored(alice, prompt).version) == (
         Sharing.PRIVATE,

@@ -89,6 +89,16 @@ def _conflict_page(
     return render(request, "course/conflict.html", context, status=409)
 
 
+def _reach_json(prompt, sharing: str, reach) -> dict:
+    """For the script, what the form shows of the stored choice: the choice, who can
+    read the answer, and the note on the partner's answer (empty when there is none)."""
+    return {
+        "sharing": sharing,
+        "who_can_read": reach.who_can_read(prompt, sharing),
+        "partner_note": reach.partner_note(prompt, sharing),
+    }
+
+
 def _day_label(moment) -> str:
     """As the template's |date:"j M Y" would show it, in the site's time zone."""
     day = timezone.localtime(moment)
@@ -153,12 +163,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             sharing = stored.current_sharing
             reach = reach_for(request.user, [prompt.slug])
             return JsonResponse(
-                {
-                    "conflict": True,
-                    "sharing": sharing,
-                    "who_can_read": reach.who_can_read(prompt, sharing),
-                },
-                status=409,
+                {"conflict": True, **_reach_json(prompt, sharing, reach)}, status=409
             )
         chosen = form.cleaned_data.get("sharing") or None
         if not same_words or chosen not in (None, stored.current_sharing):
@@ -180,8 +185,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "version": saved.version if saved else 0,
                 "saved_at": _saved_label(saved) if saved else "",
-                "sharing": sharing,
-                "who_can_read": reach.who_can_read(prompt, sharing),
+                **_reach_json(prompt, sharing, reach),
             }
         )
     if saved is None:

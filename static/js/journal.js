@@ -52,6 +52,7 @@
     var version = form.querySelector("input[name=base_version]");
     var status = form.querySelector("[data-save-status]");
     var whoCanRead = form.querySelector("[data-who-can-read]");
+    var partnerNote = form.querySelector("[data-partner-note]");
     if (!textarea || !version || !status || !drafts) return null;
     // Keyed by person too: on a shared computer whose session ran out, the next spouse to
     // sign in must never be offered the other's unsaved words.
@@ -73,6 +74,14 @@
     function showSharing(value) {
       var radio = form.querySelector("input[name=sharing][value='" + value + "']");
       if (radio) radio.checked = true;
+    }
+    // What the page says of the stored choice, from the server's answer to a save.
+    function showReach(data) {
+      if (whoCanRead && data.who_can_read) whoCanRead.textContent = data.who_can_read;
+      if (partnerNote && typeof data.partner_note === "string") {
+        partnerNote.textContent = data.partner_note;
+        partnerNote.hidden = !data.partner_note;
+      }
     }
     function unsaved() {
       return textarea.value !== lastSaved || sharing() !== storedSharing;
@@ -163,7 +172,7 @@
       // Show what is stored; a choice clicked while this save was on its way goes next.
       storedSharing = typeof data.sharing === "string" ? data.sharing : sentSharing;
       if (sharing() === sentSharing) showSharing(storedSharing);
-      if (whoCanRead && data.who_can_read) whoCanRead.textContent = data.who_can_read;
+      showReach(data);
       if (textarea.value === sentText) drafts.forget(key);
       if (choiceChanged && data.who_can_read) {
         say("Saved. " + data.who_can_read, "saved");
@@ -185,7 +194,7 @@
       lastSaved = sentText;
       storedSharing = data.sharing;
       if (sharing() === sentSharing) showSharing(storedSharing);
-      if (whoCanRead) whoCanRead.textContent = data.who_can_read;
+      showReach(data);
       if (textarea.value === sentText) drafts.forget(key);
       if (sentSharing && sentSharing !== data.sharing) {
         say("The choice you just made was not saved: who can read this answer was changed " +
