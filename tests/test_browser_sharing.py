@@ -235,3 +235,30 @@ def test_a_stale_tab_changing_only_who_can_read_is_told_on_the_spot_and_shown_wh
     expect(stale.locator("[data-save-status]")).to_contain_text("Saved. Bob will see this once")
     stored.refresh_from_db()
     assert (stored.current_sharing, stored.version) == ("when_both", 3)
+
+
+def test_a_stale_tab_narrowing_who_can_read_is_told_its_choice_is_saved(
+    page, live_server, alice, bob, content
+):
+    """Narrowing is applied even from a stale tab; the old tab must say so, not "not
+    saved", and send nothing more."""
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    link(alice, bob)
+    answer(alice, prompt, "Words that stay.", sharing="shared")
+    sign_in(page, live_server, alice.email)
+    stale = page.context.new_page()
+    for tab in (page, stale):
+        tab.goto(live_server.url + f"/journal/{prompt}/")
+    page.get_by_label(re.compile("Shared with Bob when we have both")).check()
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved. Bob will see this")
+    posts = []
+    stale.on("request", lambda request: posts.append(request) if request.method == "POST" else 0)
+
+    stale.get_by_label("Private: only me").check()
+
+    status = stale.locator("[data-save-status]")
+    expect(status).to_have_text("Saved. Private to you. Bob cannot see it.")
+    expect(stale.get_by_label("Private: only me")).to_be_checked()
+    assert stale.url.endswith(f"/journal/{prompt}/") and len(posts) == 1
+    assert_accessible(stale)
+    assert Answer.objects.get(author=alice, prompt_id=prompt).current_sharing == "private"
