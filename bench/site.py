@@ -94,6 +94,8 @@ class BenchSite:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
             "TRELLIS_CONTENT_DIR": str(content),
+            # Its own copy: one left in the project's staticfiles/ slows the test suite.
+            "DJANGO_STATIC_ROOT": str(workdir / "static"),
             "DJANGO_LOG_LEVEL": "WARNING",
         }
 

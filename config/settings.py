@@ -295,7 +295,10 @@ TASKS = {
 
 # --- static files ---------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes. The benchmark and audit sites collect into their own scratch
+# folder: WhiteNoise reads this folder whenever its middleware is built, which the test
+# client does for every new client, so a leftover copy here made the suite slower.
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
