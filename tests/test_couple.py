@@ -525,6 +525,48 @@ def test_partner_sees_shared_answers_but_never_private_ones_drafts_or_history(
     assert DRAFT in body(client_for(alice).get(f"/journal/{prompts[0]}/history/"))
 
 
+def test_partner_sees_a_shared_answer_with_the_formatting_the_form_promises(
+    alice, bob, linked, prompts
+):
+    """The answer form says light formatting works; the spouse it was shared with reads
+    it formatted, as the writer does. A heading is not promised: its words stay, but no
+    answer adds a heading to the page's outline."""
+    share(
+        alice,
+        prompts[0],
+        "# Where I am\nI mean it **plainly**, and *softly*.\n\n- one step\n- then another"
+        "\n\n> what you said in March",
+    )
+    share(bob, prompts[0], "Me *too*.")
+
+    for reader in (bob, alice):
+        response = client_for(reader).get("/us/")
+        assert response.status_code == 200
+        page = body(response)
+        assert "<p>I mean it <strong>plainly</strong>, and <em>softly</em>.</p>" in page
+        assert "<ul>\n<li>one step</li>\n<li>then another</li>\n</ul>" in page
+        assert "<blockquote>\n<p>what you said in March</p>\n</blockquote>" in page
+        assert "<p>Me <em>too</em>.</p>" in page
+        assert "**" not in page and "Where I am" in page
+        assert page.count("<h1") == 1 and "<h1>Where" not in page
+
+
+def test_html_in_a_shared_answer_reaches_the_partner_as_text(alice, bob, linked, prompts):
+    share(
+        alice,
+        prompts[0],
+        '**Mine** <script>alert(1)</script>\n\n<img src=x onerror="alert(2)"> *too*',
+    )
+
+    response = client_for(bob).get("/us/")
+
+    assert response.status_code == 200
+    page = body(response)
+    assert "<p><strong>Mine</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>" in page
+    assert '<p>&lt;img src=x onerror="alert(2)"&gt; <em>too</em></p>' in page
+    assert "<script>alert" not in page and "<img" not in page
+
+
 def test_when_both_reveals_only_once_both_have_shared_their_own(alice, bob, linked, prompts):
     share(alice, prompts[0], SECRET, sharing="when_both")
     page = body(client_for(bob).get("/us/"))
