@@ -12,6 +12,7 @@ update the newest version instead of piling up copies.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -329,8 +330,44 @@ def render_answer(text: str, converter: markdown.Markdown | None = None) -> str:
     return nh3.clean(html, tags=ANSWER_TAGS, attributes={}, link_rel=None)
 
 
+# Emphasis as the answer form promises it (ANSWER_HELP): *emphasis*, **strong**.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<!\w)([*_])(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def _plain_line(line: str) -> str:
+    """One line without the marks that open a Markdown block: quotes, a heading's #s;
+    a list item keeps a bullet, so its items read apart."""
+    line = line.lstrip()
+    while line.startswith(">"):
+        line = line[1:].lstrip()
+    if line.startswith("#"):
+        words = line.lstrip("#")
+        if len(line) - len(words) <= 6 and words[:1] in (" ", "\t"):
+            line = words
+    elif line[:1] in ("-", "*", "+") and line[1:2] in (" ", "\t"):
+        line = "• " + line[2:]
+    return line
+
+
 def first_lines(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
+    """The opening words of an answer as plain text, for a list: its Markdown marks
+    taken out rather than drawn (HTML cut to a preview's length would be cut mid-tag).
+    Only the opening lines are looked at, with string methods, and the emphasis
+    patterns run only when there is an asterisk or underscore: 7 µs for the bench's
+    600-character answer this way (5 µs with no marks taken out), against 59 µs with a
+    pattern for each kind of mark over the whole text (2026-12-07, timeit). An answer
+    whose first 1,280 characters are mostly marks and blank lines gets a short preview."""
+    kept, length = [], 0
+    for line in text.lstrip()[: limit * 8].splitlines():
+        line = _plain_line(line)
+        kept.append(line)
+        length += len(line)
+        if length > limit * 2:
+            break
+    flat = " ".join(" ".join(kept).split())[: limit * 2]
+    if "*" in flat or "_" in flat:
+        flat = _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", flat))
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

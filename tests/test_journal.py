@@ -679,6 +679,30 @@ def test_the_workbook_draws_each_answer_on_its_own(content, alice):
     assert "example.test" not in page
 
 
+def test_the_journal_previews_an_answer_as_plain_words_without_its_marks(content, alice):
+    """A preview is a cut excerpt: the Markdown marks come out rather than being drawn,
+    so neither raw asterisks nor HTML cut mid-tag reach the list; list items keep a
+    bullet so they read apart, and HTML typed as words is still shown as words."""
+    first, second = prompt_slugs(lesson_slugs("honesty")[0])[:2]
+    answer(
+        alice,
+        first,
+        "## Today\nI mean it **plainly**, and *softly*:\n\n- one step\n- then another\n\n"
+        "> what you said\n\n5 * 3 * 2 and snake_case stay as typed. " + "More words. " * 30,
+    )
+    answer(alice, second, "Not <b>bold</b> but **strong**")
+
+    response = signed_in(alice).get("/journal/?stage=honesty")
+
+    assert response.status_code == 200
+    previews = re.findall(r'<p class="preview">(.*?)</p>', response.content.decode())
+    assert previews[:2] == [
+        "Today I mean it plainly, and softly: • one step • then another what you said "
+        "5 * 3 * 2 and snake_case stay as typed. More words. More words. More words. More w…",
+        "Not &lt;b&gt;bold&lt;/b&gt; but strong",
+    ]
+
+
 def test_a_stage_counts_only_the_answers_that_hold_words(content, alice):
     """An answer emptied out is kept (its versions hold the words), but the stage's
     count says what the journal holds now."""
