@@ -142,6 +142,26 @@ def test_linked_spouses_see_our_journey_with_each_other(alice, bob, linked, cont
         assert f"You and {them} are linked" in body(response)
 
 
+def test_a_private_lesson_counts_for_its_reader_only_and_the_page_says_so(
+    alice, bob, linked, content
+):
+    """Each spouse's own counts include the private lesson; the other's view of them
+    leaves it out (9 lessons against 8 in the safety stage), and the page says which
+    is which rather than that private lessons never show at all."""
+    safety = lesson_slugs("safety")
+    private = "when-this-course-is-not-enough"
+    complete(alice, *lesson_slugs("honesty"), private, next(s for s in safety if s != private))
+
+    mine = client_for(alice).get("/us/")
+    theirs = client_for(bob).get("/us/")
+
+    assert mine.status_code == 200 and theirs.status_code == 200
+    assert f"Safety: 2 of {len(safety)} lessons" in body(mine)
+    assert "Your counts here include lessons marked private; Bob never sees those" in body(mine)
+    assert f"Safety: 1 of {len(safety) - 1} lessons" in body(theirs)
+    assert "Lessons marked private are left out of these counts." in body(theirs)
+
+
 def test_stranger_sees_only_the_invitation_page(alice, bob, carol, linked, prompts):
     share(alice, prompts[0], SHARED)
     response = client_for(carol).get("/us/")
