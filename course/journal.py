@@ -314,19 +314,34 @@ def reach_for(user, prompt_slugs, *, partner=_LOOK_UP) -> Reach:
     return Reach(partner, offered)
 
 
+# Markdown an answer does not use: the answer form promises emphasis, strong, lists and
+# quotes (ANSWER_HELP), with paragraphs, line breaks and backslash escapes. Links,
+# images, headings, code and rules show as they were typed.
+UNUSED_BLOCKS = ("code", "hashheader", "setextheader", "hr", "reference")
+UNUSED_INLINE = (
+    *("backtick", "link", "image_link", "reference", "image_reference"),
+    *("short_reference", "short_image_ref", "autolink", "automail", "html"),
+)
+
+
 def answer_converter() -> markdown.Markdown:
     """A Markdown converter for answers, for one page to reuse: building one costs more
     than converting a short answer. The workbook of 200 answers took 126 ms of CPU with a
     converter an answer, and 75 ms with one a page (2026-12-07,
     `bench/profile_page.py /journal/workbook/ --time-only`). Not shared between threads.
 
-    `render_answer` escapes every "<" first, so the passes that look for raw HTML and
-    <autolinks> can never match: without them nothing drawn changes, and 20 answers of
-    600 characters took 4.96 ms of CPU instead of 5.15 (2026-12-07, best of 15 on a busy
-    machine; 5.22 against 6.21 in another run)."""
+    Only the promised Markdown is read; the rest (UNUSED_BLOCKS, UNUSED_INLINE) is left
+    out. Each of those patterns searched every answer for something the form never
+    offered, and what it found was either dropped by the allowlist (a link's address,
+    an image, a reference line: words the writer typed, gone from the page) or
+    flattened (a heading): 20 answers of 600 characters took 2.30 ms of CPU instead of
+    5.15 (2026-12-07, best of 15 on a busy machine). Passes that look for raw HTML could
+    never match anyway: `render_answer` escapes every "<" first."""
     converter = markdown.Markdown(extensions=["sane_lists", "nl2br"])
     converter.preprocessors.deregister("html_block")
-    for name in ("html", "autolink", "automail"):
+    for name in UNUSED_BLOCKS:
+        converter.parser.blockprocessors.deregister(name)
+    for name in UNUSED_INLINE:
         converter.inlinePatterns.deregister(name)
     return converter
 
@@ -345,16 +360,12 @@ _EMPHASIS = re.compile(r"(?<!\w)([*_])(?=\S)(.+?)(?<=\S)\1(?!\w)")
 
 
 def _plain_line(line: str) -> str:
-    """One line without the marks that open a Markdown block: quotes, a heading's #s;
-    a list item keeps a bullet, so its items read apart."""
+    """One line without the marks that open a promised Markdown block: quotes; a list
+    item keeps a bullet, so its items read apart."""
     line = line.lstrip()
     while line.startswith(">"):
         line = line[1:].lstrip()
-    if line.startswith("#"):
-        words = line.lstrip("#")
-        if len(line) - len(words) <= 6 and words[:1] in (" ", "\t"):
-            line = words
-    elif line[:1] in ("-", "*", "+") and line[1:2] in (" ", "\t"):
+    if line[:1] in ("-", "*", "+") and line[1:2] in (" ", "\t"):
         line = "• " + line[2:]
     return line
 
