@@ -142,6 +142,26 @@ def test_linked_spouses_see_our_journey_with_each_other(alice, bob, linked, cont
         assert f"You and {them} are linked" in body(response)
 
 
+def test_a_private_lesson_counts_for_its_reader_only_and_the_page_says_so(
+    alice, bob, linked, content
+):
+    """Each spouse's own counts include the private lesson; the other's view of them
+    leaves it out (9 lessons against 8 in the safety stage), and the page says which
+    is which rather than that private lessons never show at all."""
+    safety = lesson_slugs("safety")
+    private = "when-this-course-is-not-enough"
+    complete(alice, *lesson_slugs("honesty"), private, next(s for s in safety if s != private))
+
+    mine = client_for(alice).get("/us/")
+    theirs = client_for(bob).get("/us/")
+
+    assert mine.status_code == 200 and theirs.status_code == 200
+    assert f"Safety: 2 of {len(safety)} lessons" in body(mine)
+    assert "Your counts here include lessons marked private; Bob never sees those" in body(mine)
+    assert f"Safety: 1 of {len(safety) - 1} lessons" in body(theirs)
+    assert "Lessons marked private are left out of these counts." in body(theirs)
+
+
 def test_stranger_sees_only_the_invitation_page(alice, bob, carol, linked, prompts):
     share(alice, prompts[0], SHARED)
     response = client_for(carol).get("/us/")
@@ -523,6 +543,48 @@ def test_partner_sees_shared_answers_but_never_private_ones_drafts_or_history(
     own_form = body(client_for(bob).get(f"/journal/{prompts[0]}/"))
     assert SHARED not in own_form and DRAFT not in own_form
     assert DRAFT in body(client_for(alice).get(f"/journal/{prompts[0]}/history/"))
+
+
+def test_partner_sees_a_shared_answer_with_the_formatting_the_form_promises(
+    alice, bob, linked, prompts
+):
+    """The answer form says light formatting works; the spouse it was shared with reads
+    it formatted, as the writer does. A heading is not promised: it shows as typed, so
+    no answer adds a heading to the page's outline."""
+    share(
+        alice,
+        prompts[0],
+        "# Where I am\n\nI mean it **plainly**, and *softly*.\n\n- one step\n- then another"
+        "\n\n> what you said in March",
+    )
+    share(bob, prompts[0], "Me *too*.")
+
+    for reader in (bob, alice):
+        response = client_for(reader).get("/us/")
+        assert response.status_code == 200
+        page = body(response)
+        assert "<p>I mean it <strong>plainly</strong>, and <em>softly</em>.</p>" in page
+        assert "<ul>\n<li>one step</li>\n<li>then another</li>\n</ul>" in page
+        assert "<blockquote>\n<p>what you said in March</p>\n</blockquote>" in page
+        assert "<p>Me <em>too</em>.</p>" in page
+        assert "**" not in page and "<p># Where I am</p>" in page
+        assert page.count("<h1") == 1
+
+
+def test_html_in_a_shared_answer_reaches_the_partner_as_text(alice, bob, linked, prompts):
+    share(
+        alice,
+        prompts[0],
+        '**Mine** <script>alert(1)</script>\n\n<img src=x onerror="alert(2)"> *too*',
+    )
+
+    response = client_for(bob).get("/us/")
+
+    assert response.status_code == 200
+    page = body(response)
+    assert "<p><strong>Mine</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>" in page
+    assert '<p>&lt;img src=x onerror="alert(2)"&gt; <em>too</em></p>' in page
+    assert "<script>alert" not in page and "<img" not in page
 
 
 def test_when_both_reveals_only_once_both_have_shared_their_own(alice, bob, linked, prompts):

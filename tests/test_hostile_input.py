@@ -15,12 +15,12 @@ from django.core.cache import cache
 from django.template.defaultfilters import linebreaksbr
 from django.test import Client
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 
 from accounts.models import Invitation
 from course.checkins import record_checkin
 from course.commitments import make_commitment
-from course.journal import first_lines, save_answer
+from course.journal import first_lines, render_answer, save_answer
 from course.models import SELF_FIELDS, SIGN_KEYS, Answer, CheckIn, Commitment, Prompt
 from tests.conftest import sign_in
 from tests.factories import link, sync, write_course
@@ -215,7 +215,7 @@ def test_hostile_answers_are_stored_exactly_and_shown_as_text_everywhere(
 
     lesson = textareas(assert_inert(browser.get("/course/honesty-01/")))
     journal = assert_inert(browser.get("/journal/"))
-    assert_inert(browser.get("/journal/workbook/"))
+    workbook = assert_inert(browser.get("/journal/workbook/"))
     bobs = as_user(bob)
     # /us/ shows ten conversations a page: read them all.
     pages = range(1, len(PAYLOADS) // 10 + 2)
@@ -223,7 +223,9 @@ def test_hostile_answers_are_stored_exactly_and_shown_as_text_everywhere(
     for prompt, payload in zip(course, PAYLOADS, strict=True):
         assert payload in lesson, payload
         assert escape(first_lines(payload)) in journal, payload
-        assert linebreaks(payload, autoescape=True) in ours, payload
+        # The spouse reads it drawn as the writer's own workbook draws it.
+        drawn = render_answer(payload)
+        assert drawn in workbook and drawn in ours, payload
         assert_inert(browser.get(f"/journal/{prompt}/"))
         assert_inert(browser.get(f"/journal/{prompt}/history/"))
 

@@ -663,8 +663,8 @@ def test_a_long_stage_comes_in_pages_opening_where_the_writer_left_off(alice, tm
 
 def test_the_workbook_draws_each_answer_on_its_own(content, alice):
     """One answer's Markdown never reaches into the next one's: a link reference
-    defined in the first stays a plain bracket in the second, and lists end where
-    their answer ends."""
+    typed in the first stays a plain bracket in the second (and shows as typed in the
+    first), and lists end where their answer ends."""
     first, second, third = prompt_slugs(lesson_slugs("honesty")[0])[:3]
     answer(alice, first, "- one thing I noticed\n- another\n\n[the note]: https://example.test/")
     answer(alice, second, "I keep coming back to [the note].")
@@ -677,7 +677,34 @@ def test_the_workbook_draws_each_answer_on_its_own(content, alice):
     assert "<ul>\n<li>one thing I noticed</li>\n<li>another</li>\n</ul>" in page
     assert "<p>I keep coming back to [the note].</p>" in page
     assert "<p>Just <em>this</em>.</p>" in page
-    assert "example.test" not in page
+    # Links are not offered to answers: the line shows as typed, never as a link.
+    assert "<p>[the note]: https://example.test/</p>" in page
+    assert 'href="https://example.test' not in page
+
+
+def test_the_journal_previews_an_answer_as_plain_words_without_its_marks(content, alice):
+    """A preview is a cut excerpt: the promised Markdown marks come out rather than
+    being drawn, so neither raw asterisks nor HTML cut mid-tag reach the list; list
+    items keep a bullet so they read apart; what answers never format (a heading, HTML
+    typed as words) shows as typed, as it does when the answer is drawn whole."""
+    first, second = prompt_slugs(lesson_slugs("honesty")[0])[:2]
+    answer(
+        alice,
+        first,
+        "## Today\nI mean it **plainly**, and *softly*:\n\n- one step\n- then another\n\n"
+        "> what you said\n\n5 * 3 * 2 and snake_case stay as typed. " + "More words. " * 30,
+    )
+    answer(alice, second, "Not <b>bold</b> but **strong**")
+
+    response = signed_in(alice).get("/journal/?stage=honesty")
+
+    assert response.status_code == 200
+    previews = re.findall(r'<p class="preview">(.*?)</p>', response.content.decode())
+    assert previews[:2] == [
+        "## Today I mean it plainly, and softly: • one step • then another what you said "
+        "5 * 3 * 2 and snake_case stay as typed. More words. More words. More words. Mor…",
+        "Not &lt;b&gt;bold&lt;/b&gt; but strong",
+    ]
 
 
 def test_a_stage_counts_only_the_answers_that_hold_words(content, alice):

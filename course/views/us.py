@@ -27,7 +27,7 @@ from accounts.decorators import login_required
 from accounts.links import partner_of
 from accounts.models import Invitation, User
 from course.checkins import our_trust
-from course.journal import sharing_labels, who_can_read
+from course.journal import answer_converter, render_answer, who_can_read
 from course.journey import build_journey, gate_waits
 from course.models import Answer, Commitment, Completion, Reply, Sharing
 from course.replies import TEXT_MAX_CHARS, NotSharedNow, ReplyRefused, add_reply, replies_for
@@ -243,10 +243,13 @@ def _read_conversations(user, partner, rows, offered: dict) -> None:
             if row[side] is not None:
                 row[side] = whole.get(row[side]["pk"])
     replies = replies_for(user, [pk for row in rows for pk in row["answer_ids"]])
-    labels = sharing_labels(partner)
+    # Drawn as the writer's own workbook draws them, with one converter for the page.
+    converter = answer_converter()
     for row in rows:
+        for side in ("mine", "theirs"):
+            answer = row[side]
+            row[f"{side}_html"] = render_answer(answer.text, converter) if answer else ""
         my_answer = row["mine"]
-        row["my_sharing"] = labels.get(my_answer.sharing, "") if my_answer else ""
         row["my_reach"] = (
             who_can_read(
                 my_answer.sharing,
