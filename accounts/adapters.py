@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +15,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def populate_username(self, request, user) -> None:
         """There is no username field to fill."""
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    # A wrong code is the one two-step error people meet; allauth says "Incorrect code."
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That code did not work. Please type the code your app shows now, "
+        "or a backup code you have not used before.",
+    }
