@@ -13,6 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):
         "and try again.",
     }
 
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """allauth's ways to confirm it is you, its "Use authenticator app or code" in our words."""
+        methods = super().get_reauthentication_methods(user)
+        for method in methods:
+            if method["id"] == "mfa_reauthenticate":
+                method["description"] = "Use a code from your phone, or a backup code"
+        return methods
+
     def populate_username(self, request, user) -> None:
         """There is no username field to fill."""
 

@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD
 STOCK = re.compile(
     r"Two-Factor|Authenticator App|Recovery Codes|Authenticator secret|Activate|Generate"
     r"|>\s*(View|Download)\s*<|Sign In|Incorrect code|recovery codes available|Enter an"
+    r"|Use authenticator app"
 )
 
 
@@ -116,6 +117,8 @@ def test_on_sign_in_with_a_backup_code_and_off_again(
     assert all(code in text for code in codes)
     assert "Make new backup codes" in main_of(browser.get("/accounts/2fa/recovery-codes/generate/"))
     assert "backup codes" in main_of(browser.get("/accounts/2fa/reauthenticate/"))
+    password_again = main_of(browser.get("/accounts/reauthenticate/"))
+    assert ">Use a code from your phone, or a backup code</a>" in password_again
 
     # Signing in now takes a second step, in plain words; a backup code opens it once.
     other = Client()
