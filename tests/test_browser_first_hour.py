@@ -10,13 +10,20 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from course.checkins import record_checkin
 from course.commitments import make_commitment, mark_commitment
 from course.models import SIGN_KEYS, Lesson
-from tests.conftest import PASSWORD, assert_accessible, confirm_email, fill_sign_up, sign_in
+from tests.conftest import (
+    PASSWORD,
+    assert_accessible,
+    confirm_email,
+    fill_sign_up,
+    sign_in,
+)
 from tests.factories import link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +35,9 @@ SIZES = pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop
 STOCK = re.compile(
     r"Sign In|Sign Up|Confirm Access|reauthenticate|Successfully|Welcome back"
     "|can\u2019t be entirely numeric|must contain at least|Verify Your|Email Address"
-    "|Make Primary|Re-send",
+    "|Make Primary|Re-send"
+    # allauth's sessions and two-factor pages.
+    "|Started At|IP Address|Sign Out|Two-Factor|Authenticator App|Recovery Codes|Activate",
 )
 
 
@@ -123,6 +132,65 @@ def test_re_authentication_asks_in_plain_words(page, live_server, alice):
     expect(page).to_have_title(re.compile("^Is it you?"))
     assert_no_stock_words(page)
     assert_accessible(page)
+
+
+# How a phone's browser names itself to the server: long, with few places to break a line.
+PHONE_BROWSER = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+
+@SIZES
+def test_where_you_are_signed_in_and_two_step_sign_in_fit_and_speak_plainly(
+    page, live_server, alice, size
+):
+    sign_in(page, live_server, alice.email)
+    other = Client(HTTP_USER_AGENT=PHONE_BROWSER)
+    signed = other.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+    assert signed.status_code == 302
+    page.set_viewport_size(size)
+    page.goto(live_server.url + "/account/")
+    page.get_by_role("link", name="Where you are signed in").click()
+    expect(page.get_by_role("heading", name="Where you are signed in", level=1)).to_be_visible()
+    expect(page).to_have_title("Where you are signed in · Trellis")
+    main = page.locator("main")
+    expect(main).to_contain_text(PHONE_BROWSER)
+    expect(main).to_contain_text(page.evaluate("navigator.userAgent"))
+    expect(main.get_by_text("This device", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out everywhere else")).to_be_visible()
+    hidden = page.locator(".table-wrap").evaluate("el => el.scrollWidth - el.clientWidth")
+    assert hidden <= 0, f"the sessions table is {hidden}px wider than its box"
+    assert_no_sideways_scroll(page)
+    assert_no_stock_words(page)
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/account/")
+    page.get_by_role("link", name="Two-step sign-in").click()
+    expect(page.get_by_role("heading", name="Two-step sign-in", level=1)).to_be_visible()
+    expect(page).to_have_title("Two-step sign-in · Trellis")
+    assert_no_sideways_scroll(page)
+    assert_no_stock_words(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Turn on two-step sign-in").click()
+    expect(page.get_by_role("heading", name="First, is it you?")).to_be_visible()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Turn on two-step sign-in", level=1)).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    expect(page.get_by_label("Setup key")).to_have_accessible_description(
+        re.compile("Anyone who has this key")
+    )
+    assert_no_sideways_scroll(page)
+    assert_no_stock_words(page)
+    assert_accessible(page)
+
+
+def assert_no_sideways_scroll(page) -> None:
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width[0] <= width[1], f"{page.url} is {width[0]}px wide in a {width[1]}px window"
 
 
 # --- 2. from the free lesson to an account ------------------------------------------------

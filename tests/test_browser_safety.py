@@ -54,21 +54,21 @@ def test_mfa_set_up_then_sign_in_with_a_code(page, live_server, alice):
     if page.get_by_role("heading", name="First, is it you?").is_visible():
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_label("Authenticator secret")).to_be_visible()
+    expect(page.get_by_label("Setup key")).to_be_visible()
     assert_accessible(page)
-    secret = page.get_by_label("Authenticator secret").input_value()
+    secret = page.get_by_label("Setup key").input_value()
     page.get_by_label("Authenticator code").fill(fresh_code(secret))
-    page.get_by_role("button", name="Activate").click()
-    expect(
-        page.get_by_text(re.compile("Authenticator app activated|recovery codes", re.I)).first
-    ).to_be_visible()
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_text("Two-step sign-in is on.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your backup codes", level=1)).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(alice.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    expect(page.get_by_role("heading", name="One more step", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Code").fill(fresh_code(secret))
     page.get_by_role("button", name="Sign in").click()

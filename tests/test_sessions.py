@@ -3,6 +3,7 @@ sessions and allauth's backend), so whatever ends a session on one worker is see
 next request on any worker. Each test signs alice in through the real form on two
 "devices", ends the session one way, and checks the next page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -170,3 +171,46 @@ def test_wrong_staff_passwords_are_limited_like_everyone_elses(db):
     assert refused.status_code == 200
     assert "Too many failed login attempts" in refused.content.decode()
     assert browser.get("/admin/").status_code == 302
+
+
+# allauth's words for its sessions page, which Trellis says its own way.
+STOCK_SESSION_WORDS = re.compile(
+    r"\bSessions\b|Started At|IP Address|\bBrowser\b|\bCurrent\b|Sign Out"
+)
+
+
+def main_of(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_where_you_are_signed_in_lists_each_device_in_plain_words(alice):
+    phone = Client(HTTP_USER_AGENT="Phone browser 1.0")
+    assert (
+        phone.post("/accounts/login/", {"login": alice.email, "password": PASSWORD}).status_code
+        == 302
+    )
+    laptop = device(alice)
+
+    response = laptop.get("/accounts/sessions/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Where you are signed in · Trellis</title>" in page
+    main = main_of(response)
+    assert "<h1>Where you are signed in</h1>" in main
+    assert "Phone browser 1.0" in main
+    assert main.count(">This device</strong>") == 1
+    assert "Sign out everywhere else" in main
+    assert STOCK_SESSION_WORDS.search(main) is None, STOCK_SESSION_WORDS.search(main)
+
+
+def test_sign_out_everywhere_else_keeps_this_device_and_says_so(alice):
+    phone, laptop = device(alice), device(alice)
+
+    response = laptop.post("/accounts/sessions/", follow=True)
+
+    assert response.status_code == 200
+    assert is_signed_out(phone) and not is_signed_out(laptop)
+    assert "You are signed out everywhere else. This device stays signed in." in main_of(response)
+    assert "You are signed in only here." in main_of(laptop.get("/accounts/sessions/"))
