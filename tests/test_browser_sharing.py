@@ -262,3 +262,56 @@ def test_a_stale_tab_narrowing_who_can_read_is_told_its_choice_is_saved(
     assert stale.url.endswith(f"/journal/{prompt}/") and len(posts) == 1
     assert_accessible(stale)
     assert Answer.objects.get(author=alice, prompt_id=prompt).current_sharing == "private"
+
+
+def test_arrow_keys_passing_over_a_wider_choice_never_share_on_the_way(
+    page, live_server, alice, bob, content
+):
+    """Arrow keys move the tick through the choices one by one, and the browser reports
+    each as a change. Going from private to "when we have both" (or back) passes over
+    "Shared with Bob": saved on the way, Bob could read the answer for a moment, and he
+    was told of a share. A choice made with the keyboard is saved when focus leaves the
+    choices, as the writer's last word; a click still saves at once."""
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    link(alice, bob)
+    answer(alice, prompt, "Only for when we have both answered.")
+    sign_in(page, live_server, alice.email)
+    page.goto(live_server.url + f"/journal/{prompt}/")
+    stored = Answer.objects.get(author=alice, prompt_id=prompt)
+    status = page.locator("[data-save-status]")
+
+    # She adds a word, and is among the choices before its autosave goes.
+    page.locator("textarea[name=text]").press("End")
+    page.keyboard.type(" Soon.")
+    page.get_by_label("Private: only me").focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Shared with Bob", exact=True)).to_be_checked()
+    # The words' autosave lands, with the stored choice, not the one passed over.
+    expect(status).to_have_text(
+        "Your words are saved. The choice you are on is saved when you move on from it."
+    )
+    assert Answer.objects.get(pk=stored.pk).sharing == "private"
+    assert Answer.objects.get(pk=stored.pk).text.endswith("Soon.")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # leaving the choices: the one ticked is the choice
+    expect(status).to_contain_text("Bob will see this once you have both shared")
+    assert Answer.objects.get(pk=stored.pk).sharing == "when_both"
+
+    page.get_by_label("Shared with Bob when we have both shared ours").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_label("Private: only me")).to_be_checked()
+    page.wait_for_timeout(800)
+    assert Answer.objects.get(pk=stored.pk).sharing == "when_both"
+    page.keyboard.press("Shift+Tab")
+    expect(status).to_have_text("Saved. Private to you. Bob cannot see it.")
+    assert Answer.objects.get(pk=stored.pk).sharing == "private"
+
+    # Every save is a version: the first words, " Soon.", when both, private.
+    # "Shared with Bob" was never one of them.
+    assert Answer.objects.get(pk=stored.pk).version == 4
+    # A click is a choice made at once.
+    page.get_by_label("Shared with Bob", exact=True).click()
+    expect(status).to_have_text("Saved. Bob can read this.")
+    assert Answer.objects.get(pk=stored.pk).sharing == "shared"
+    assert_accessible(page)

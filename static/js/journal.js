@@ -66,6 +66,12 @@
     var keepBoth = false; // the next save keeps the stored wording as its own version
     var lastSaved = textarea.value;
     var storedSharing = sharing();
+    // Arrow keys move the tick through the choices one by one, each a change: from
+    // private to "when we have both" they pass over "Shared with …". A choice made with
+    // the keyboard is held, and saves as focus leaves the choices; until then every save
+    // sends the stored choice. A pointer's click is a choice made at once.
+    var byPointer = false;
+    var choiceHeld = false;
 
     function sharing() {
       var checked = form.querySelector("input[name=sharing]:checked");
@@ -84,7 +90,7 @@
       }
     }
     function unsaved() {
-      return textarea.value !== lastSaved || sharing() !== storedSharing;
+      return textarea.value !== lastSaved || chosen() !== storedSharing;
     }
 
     function say(message, state) {
@@ -144,9 +150,13 @@
       data.append("base_version", version.value);
       // Whose page this is: a session that changed hands in another tab must not save here.
       data.append("writer", form.dataset.writer);
-      if (sharing()) data.append("sharing", sharing());
+      if (chosen()) data.append("sharing", chosen());
       if (keepBoth) data.append("keep_both", "1");
       return data;
+    }
+    // The choice a save sends: the one ticked, unless the keyboard is still among them.
+    function chosen() {
+      return choiceHeld ? storedSharing : sharing();
     }
 
     function outcome(result) {
@@ -183,6 +193,9 @@
       } else {
         say("Nothing to save yet", "saved");
       }
+      if (choiceHeld) {
+        say("Your words are saved. The choice you are on is saved when you move on from it.", "pending");
+      }
     }
 
     // A stale tab (who can read the answer was changed in another one) whose words are
@@ -214,7 +227,7 @@
       timer = null;
       if (inFlight) return inFlight; // when it lands, anything newer is scheduled
       var sentText = textarea.value;
-      var sentSharing = sharing();
+      var sentSharing = chosen();
       // A change of the text or of who can read it makes a new version.
       inFlightMovesVersion = sentText !== lastSaved || sentSharing !== storedSharing;
       if (!signedOut) say("Saving…", "saving");
@@ -287,7 +300,7 @@
         prompt: form.dataset.prompt,
         text: textarea.value,
         base_version: String(base),
-        sharing: sharing(),
+        sharing: chosen(),
         keep_both: keepBoth ? "1" : "",
       };
     }
@@ -297,8 +310,30 @@
       if (!signedOut) say("Not saved yet", "pending");
       schedule(DELAY);
     });
+    function isChoice(element) {
+      return Boolean(element && element.name === "sharing" && form.contains(element));
+    }
+    form.addEventListener("pointerdown", function (event) {
+      byPointer = Boolean(event.target.closest && event.target.closest("label, input"));
+    });
+    form.addEventListener("keydown", function () {
+      byPointer = false;
+    });
     form.addEventListener("change", function (event) {
-      if (event.target.name === "sharing") schedule(0);
+      if (event.target.name !== "sharing") return;
+      if (byPointer || !isChoice(document.activeElement)) {
+        choiceHeld = false;
+        schedule(0);
+        return;
+      }
+      choiceHeld = true;
+      if (!signedOut) say("Not saved yet", "pending");
+    });
+    form.addEventListener("focusout", function (event) {
+      if (choiceHeld && !isChoice(event.relatedTarget)) {
+        choiceHeld = false;
+        schedule(0);
+      }
     });
     form.addEventListener("submit", function (event) {
       // A normal submit carries the text; the draft stays until the next page confirms it.
