@@ -346,10 +346,16 @@ def answer_converter() -> markdown.Markdown:
     return converter
 
 
+# A list typed straight under a line ("Things:" then "- one"): Markdown wants a blank line
+# before it, which people do not type, so it gets one.
+_LIST_UNDER_A_LINE = re.compile(r"(?m)^(?![ ]{0,3}[-*+][ \t])(.*\S.*)\n(?=[ ]{0,3}[-*+][ \t])")
+
+
 def render_answer(text: str, converter: markdown.Markdown | None = None) -> str:
     """Light Markdown with a strict allowlist; any HTML the writer typed shows as text.
     The converter is reset first, so nothing of one answer reaches the next."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    escaped = _LIST_UNDER_A_LINE.sub("\\1\n\n", escaped)
     html = (converter or answer_converter()).reset().convert(escaped)
     return nh3.clean(html, tags=ANSWER_TAGS, attributes={}, link_rel=None)
 

@@ -682,6 +682,23 @@ def test_the_workbook_draws_each_answer_on_its_own(content, alice):
     assert 'href="https://example.test' not in page
 
 
+def test_a_list_typed_straight_under_a_line_is_drawn_as_a_list(content, alice):
+    """People type "Things:" and the list on the next line; Markdown wants a blank line
+    between them, and without one the dashes showed as typed, joined by line breaks."""
+    prompt = prompt_slugs(lesson_slugs("honesty")[0])[0]
+    answer(alice, prompt, "What I want to keep:\n- the walks\n- the Sunday calls\n\nThat is all.")
+
+    response = signed_in(alice).get("/journal/workbook/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "<p>What I want to keep:</p>\n<ul>\n<li>the walks</li>\n<li>the Sunday calls</li>\n</ul>"
+        in page
+    )
+    assert "<p>That is all.</p>" in page
+
+
 def test_the_journal_previews_an_answer_as_plain_words_without_its_marks(content, alice):
     """A preview is a cut excerpt: the promised Markdown marks come out rather than
     being drawn, so neither raw asterisks nor HTML cut mid-tag reach the list; list
