@@ -24,7 +24,7 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     first, second, third = Prompt.objects.filter(lesson=honesty[0]).order_by("order")[:3]
     for prompt, text in (
         # Formatted as the answer form allows, so axe checks /us/ with a list in it too.
-        (first, "Shared: I want us to **begin** again.\n\n- slowly\n- together"),
+        (first, "Shared: I want us to **begin** again.\n- slowly\n- together\n\n> you said so"),
         (second, "Private: I am still so angry."),
         (third, "When both: the small truth."),
     ):
@@ -72,6 +72,7 @@ def test_alice_invites_bob_shares_one_answer_and_unlinks(
     expect(bob_page.get_by_text("Shared: I want us to begin again.")).to_be_visible()
     expect(bob_page.locator(".answer-text strong")).to_have_text("begin")
     expect(bob_page.locator(".answer-text li")).to_have_text(["slowly", "together"])
+    expect(bob_page.locator(".answer-text blockquote")).to_have_text("you said so")
     expect(bob_page.get_by_text("Private: I am still so angry.")).to_have_count(0)
     expect(bob_page.get_by_text("When both: the small truth.")).to_have_count(0)
     expect(bob_page.get_by_text("Alice has answered and will share it")).to_be_visible()
