@@ -209,7 +209,7 @@ def targets(site: BenchSite) -> list[Target]:
     reading = Lesson.objects.current().filter(stage__slug="trust").order_by("order").first()
     build_couple(site, answers=200)
     signed_in = site.sign_in("bench-a@example.test")
-    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    manifest = json.loads((Path(site.env["DJANGO_STATIC_ROOT"]) / "staticfiles.json").read_text())
     stylesheet = "/static/" + manifest["paths"]["css/site.css"]
     warmup, autosave, answer_path = autosave_lua(site)
     return [

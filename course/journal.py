@@ -346,16 +346,29 @@ def answer_converter() -> markdown.Markdown:
     return converter
 
 
-# A list typed straight under a line ("Things:" then "- one"): Markdown wants a blank line
-# before it, which people do not type, so it gets one.
-_LIST_UNDER_A_LINE = re.compile(r"(?m)^(?![ ]{0,3}[-*+][ \t])(.*\S.*)\n(?=[ ]{0,3}[-*+][ \t])")
+_LIST_ITEM = re.compile(r"[ ]{0,3}[-*+][ \t]")
+
+
+def _blank_line_before_lists(text: str) -> str:
+    """A list typed straight under a line ("Things:" then "- one"): Markdown wants a
+    blank line before it, which people do not type, so it gets one. Line by line: one
+    pattern over the whole text backtracked, 5 ms for a 600-character answer."""
+    lines = text.split("\n")
+    kept, in_list = [], False
+    for line in lines:
+        item = _LIST_ITEM.match(line) is not None
+        if item and not in_list and kept and kept[-1].strip():
+            kept.append("")
+        in_list = (item or in_list) and bool(line.strip())
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def render_answer(text: str, converter: markdown.Markdown | None = None) -> str:
     """Light Markdown with a strict allowlist; any HTML the writer typed shows as text.
     The converter is reset first, so nothing of one answer reaches the next."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;")
-    escaped = _LIST_UNDER_A_LINE.sub("\\1\n\n", escaped)
+    escaped = _blank_line_before_lists(escaped)
     html = (converter or answer_converter()).reset().convert(escaped)
     return nh3.clean(html, tags=ANSWER_TAGS, attributes={}, link_rel=None)
 
