@@ -67,9 +67,11 @@
     var lastSaved = textarea.value;
     var storedSharing = sharing();
     // Arrow keys move the tick through the choices one by one, each a change: from
-    // private to "when we have both" they pass over "Shared with …". A choice made with
-    // the keyboard is held, and saves as focus leaves the choices; until then every save
-    // sends the stored choice. A pointer's click is a choice made at once.
+    // private to "when we have both" they pass over "Shared with …". A wider choice made
+    // with the keyboard is held, and saves as focus leaves the choices; until then every
+    // save sends the stored choice. A narrower one (withdrawing) saves at once, as does a
+    // pointer's click, which picks one choice without passing over others.
+    var WIDTH = { private: 0, when_both: 1, shared: 2 };
     var byPointer = false;
     var choiceHeld = false;
 
@@ -321,7 +323,8 @@
     });
     form.addEventListener("change", function (event) {
       if (event.target.name !== "sharing") return;
-      if (byPointer || !isChoice(document.activeElement)) {
+      var widens = (WIDTH[sharing()] || 0) > (WIDTH[storedSharing] || 0);
+      if (byPointer || !widens || !isChoice(document.activeElement)) {
         choiceHeld = false;
         schedule(0);
         return;
