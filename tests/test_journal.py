@@ -340,11 +340,17 @@ def test_an_answer_is_private_until_shared_and_can_be_withdrawn(client, alice, b
     assert [private.version, shared.version, when_both.version, withdrawn.version] == [1, 2, 3, 4]
 
 
-def test_a_stale_page_cannot_share_what_was_withdrawn_since(client, alice, bob, prompt):
+def shared_then_changed_in_another_tab(client, alice, bob, prompt, text: str, to: str):
+    """Alice, linked with Bob, saved `text` shared with him; then, in another tab, she
+    changed who can read it to `to`. Her first tab still shows the old choice."""
     link(alice, bob)
     client.force_login(alice)
-    post_answer(client, prompt, "Mine.", sharing=Sharing.SHARED)
-    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+    post_answer(client, prompt, text, sharing=Sharing.SHARED)
+    client.post(f"/journal/{prompt}/share/", {"sharing": to})
+
+
+def test_a_stale_page_cannot_share_what_was_withdrawn_since(client, alice, bob, prompt):
+    shared_then_changed_in_another_tab(client, alice, bob, prompt, "Mine.", Sharing.PRIVATE)
 
     stale = client.post(
         f"/journal/{prompt}/share/", {"sharing": Sharing.SHARED, "base_version": 1}, follow=True
@@ -763,10 +769,9 @@ def test_a_stale_tab_that_changed_only_the_choice_is_told_its_choice_was_not_sav
     """A stale tab whose words are the saved words, and which only chose to share: the
     page says plainly that the choice was not saved and who can read the answer now,
     instead of offering "two versions" that are the same."""
-    link(alice, bob)
-    client.force_login(alice)
-    post_answer(client, prompt, "The same words in both tabs.", sharing=Sharing.SHARED)
-    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+    shared_then_changed_in_another_tab(
+        client, alice, bob, prompt, "The same words in both tabs.", Sharing.PRIVATE
+    )
 
     response = post_answer(
         client, prompt, "The same words in both tabs.", base_version=1, sharing=Sharing.SHARED
@@ -787,10 +792,9 @@ def test_a_stale_autosave_that_changed_only_the_choice_is_told_who_can_read_now(
     """The script of a stale tab whose words are the saved words (sent with the line
     endings a browser sends) is told what is stored, so it can say the choice was not
     saved and show the choice in force, without sending it again."""
-    link(alice, bob)
-    client.force_login(alice)
-    post_answer(client, prompt, "Two lines,\nthe same in both tabs.", sharing=Sharing.SHARED)
-    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.PRIVATE})
+    shared_then_changed_in_another_tab(
+        client, alice, bob, prompt, "Two lines,\nthe same in both tabs.", Sharing.PRIVATE
+    )
 
     response = post_answer(
         client,
@@ -817,10 +821,9 @@ def test_a_stale_autosave_that_changed_only_the_choice_is_told_who_can_read_now(
 def test_a_stale_tab_that_only_narrowed_the_choice_is_told_it_is_saved(client, alice, bob, prompt):
     """Narrowing is always applied, even from a stale tab: when its words are the saved
     words, nothing waits on a conflict page, and the page must not say "not saved"."""
-    link(alice, bob)
-    client.force_login(alice)
-    post_answer(client, prompt, "Two lines,\nthe same in both tabs.", sharing=Sharing.SHARED)
-    client.post(f"/journal/{prompt}/share/", {"sharing": Sharing.WHEN_BOTH})
+    shared_then_changed_in_another_tab(
+        client, alice, bob, prompt, "Two lines,\nthe same in both tabs.", Sharing.WHEN_BOTH
+    )
 
     response = post_answer(
         client,

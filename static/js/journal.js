@@ -71,7 +71,7 @@
     // with the keyboard is held, and saves as focus leaves the choices; until then every
     // save sends the stored choice. A narrower one (withdrawing) saves at once, as does a
     // pointer's click, which picks one choice without passing over others.
-    var WIDTH = { private: 0, when_both: 1, shared: 2 };
+    var WIDTH = { private: 0, when_both: 1, shared: 2 }; // as course.journal.WIDTH
     var byPointer = false;
     var choiceHeld = false;
 
